@@ -1,0 +1,308 @@
+package dev.hallpass;
+
+import dev.hallpass.internal.Engine;
+import dev.hallpass.internal.EngineConfig;
+import dev.hallpass.spi.SessionStore;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The session engine: creates, verifies, refreshes and revokes login sessions.
+ *
+ * <p>Built once per application with {@link #builder()} and shared by all threads. Access tokens are
+ * RS256 JWTs whose verification needs no database call (unless access-token blacklisting is on);
+ * refresh tokens are opaque, stored only as hashes, rotated on every refresh, and a replayed one
+ * revokes its session ({@link HallpassException.Type#TOKEN_THEFT_DETECTED}).
+ *
+ * <pre>{@code
+ * Hallpass hallpass = Hallpass.builder().store(JdbcSessionStores.embedded()).build();
+ * Session s = hallpass.createNewSession("alice", Map.of("role", "admin"), Map.of());
+ * Session same = hallpass.getSession(s.getAccessToken(), s.getTokens().getAntiCsrfToken(), true);
+ * }</pre>
+ */
+public interface Hallpass extends AutoCloseable {
+
+  /** A builder with secure defaults; only {@link Builder#store(SessionStore)} is required. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Starts a session: stores it and issues its access, refresh and (when enabled) anti-CSRF tokens.
+   *
+   * @param userId any non-empty string of at most 512 characters (no NUL)
+   * @param jwtPayload claims for the access token (null for none); must not use reserved names
+   * @param sessionData server-side data (null for none)
+   * @throws IllegalArgumentException for an invalid user id, a reserved claim, or values that are
+   *     not JSON-serializable
+   * @throws HallpassException GENERAL_ERROR when the store fails
+   */
+  Session createNewSession(
+      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData);
+
+  /**
+   * Verifies an access token. No database call unless access-token blacklisting is on.
+   *
+   * @param antiCsrfToken the anti-CSRF token the client sent, or null
+   * @param doAntiCsrfCheck whether to require it (when anti-CSRF protection is on)
+   * @throws HallpassException TRY_REFRESH_TOKEN when the token expired or the anti-CSRF check
+   *     failed, UNAUTHORISED when it is not a valid Hallpass token or (blacklisting on) its session
+   *     is gone
+   */
+  Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck);
+
+  /**
+   * Exchanges a refresh token for new tokens, checking the anti-CSRF token when that protection is
+   * on. Same as {@code refreshSession(refreshToken, antiCsrfToken, true)}.
+   */
+  Session refreshSession(String refreshToken, String antiCsrfToken);
+
+  /**
+   * Exchanges a refresh token for new tokens; the presented token stops being current.
+   *
+   * <p>Concurrent refreshes with the same token (two tabs, a retried request whose answer was lost)
+   * all receive the same new tokens, within the refresh grace period.
+   *
+   * @throws HallpassException UNAUTHORISED for an unknown, malformed or expired refresh token or a
+   *     failed anti-CSRF check, TOKEN_THEFT_DETECTED (after revoking the session) for a replayed
+   *     older token
+   */
+  Session refreshSession(String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck);
+
+  /** Revokes one session; true if it existed. */
+  boolean revokeSession(String sessionHandle);
+
+  /** Revokes the given sessions; returns the handles of those that existed. */
+  List<String> revokeMultipleSessions(Collection<String> sessionHandles);
+
+  /** Revokes every session of a user; returns their handles. */
+  List<String> revokeAllSessionsForUser(String userId);
+
+  /** The handles of a user's live sessions. */
+  List<String> getAllSessionHandlesForUser(String userId);
+
+  /**
+   * A session's server-side data (a fresh, modifiable copy).
+   *
+   * @throws HallpassException UNAUTHORISED if there is no such live session
+   */
+  Map<String, Object> getSessionData(String sessionHandle);
+
+  /**
+   * Replaces a session's server-side data.
+   *
+   * @throws HallpassException UNAUTHORISED if there is no such live session
+   */
+  void updateSessionData(String sessionHandle, Map<String, Object> newSessionData);
+
+  /**
+   * The claims the session's next access token will carry.
+   *
+   * @throws HallpassException UNAUTHORISED if there is no such live session
+   */
+  Map<String, Object> getJWTPayload(String sessionHandle);
+
+  /**
+   * Replaces the claims the session's access tokens carry from its next refresh on.
+   *
+   * @throws HallpassException UNAUTHORISED if there is no such live session
+   */
+  void updateJWTPayload(String sessionHandle, Map<String, Object> newJwtPayload);
+
+  /**
+   * Everything the store knows about a session.
+   *
+   * @throws HallpassException UNAUTHORISED if there is no such live session
+   */
+  SessionInformation getSessionInformation(String sessionHandle);
+
+  /** The public keys that verify access tokens, for clients that verify them themselves. */
+  JsonWebKeySet getJwks();
+
+  /**
+   * Whether sessions carry an anti-CSRF token (set by {@link Builder#antiCsrf(boolean)}).
+   */
+  boolean isAntiCsrfEnabled();
+
+  /**
+   * Runs one clean-up sweep now: deletes up to a bounded number of expired sessions and the signing
+   * keys whose last token has expired. The background sweep calls the same.
+   *
+   * @return the number of sessions deleted
+   */
+  int cleanUp();
+
+  /** Stops the background sweep and closes the store. */
+  @Override
+  void close();
+
+  /**
+   * Builds a {@link Hallpass}. Defaults: access tokens valid 1 hour, refresh tokens 100 days,
+   * anti-CSRF tokens on, access-token blacklisting off, signing keys rotated every 7 days, refresh
+   * grace period 30 seconds, verified-token cache of 10,000 entries, a clean-up sweep every hour,
+   * the system clock and a {@link SecureRandom}.
+   */
+  final class Builder {
+    private SessionStore store;
+    private Duration accessTokenValidity = Duration.ofHours(1);
+    private Duration refreshTokenValidity = Duration.ofDays(100);
+    private boolean antiCsrf = true;
+    private boolean accessTokenBlacklisting = false;
+    private Duration signingKeyRotationInterval = Duration.ofDays(7);
+    private Duration refreshGracePeriod = Duration.ofSeconds(30);
+    private int verifiedTokenCacheSize = 10_000;
+    private Duration cleanupInterval = Duration.ofHours(1);
+    private int cleanupBatchSize = 1_000;
+    private Clock clock = Clock.systemUTC();
+    private SecureRandom secureRandom;
+
+    private Builder() {}
+
+    /** Where sessions and signing keys live. Required. */
+    public Builder store(SessionStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** How long an access token is accepted (whole seconds, at least 1 s). Default 1 hour. */
+    public Builder accessTokenValidity(Duration validity) {
+      this.accessTokenValidity = Objects.requireNonNull(validity, "accessTokenValidity");
+      return this;
+    }
+
+    /**
+     * How long a session lives without a refresh; each refresh extends it by this much. Default 100
+     * days.
+     */
+    public Builder refreshTokenValidity(Duration validity) {
+      this.refreshTokenValidity = Objects.requireNonNull(validity, "refreshTokenValidity");
+      return this;
+    }
+
+    /** Whether sessions carry an anti-CSRF token that requests must echo. Default on. */
+    public Builder antiCsrf(boolean enabled) {
+      this.antiCsrf = enabled;
+      return this;
+    }
+
+    /**
+     * Whether {@code getSession} also checks the store that the session still exists, so that a
+     * revoked session's access token fails at once. Costs one database call per request. Default
+     * off.
+     */
+    public Builder accessTokenBlacklisting(boolean enabled) {
+      this.accessTokenBlacklisting = enabled;
+      return this;
+    }
+
+    /** How long one signing key signs before the next takes over. Default 7 days. */
+    public Builder signingKeyRotationInterval(Duration interval) {
+      this.signingKeyRotationInterval = Objects.requireNonNull(interval, "signingKeyRotationInterval");
+      return this;
+    }
+
+    /**
+     * How long after a refresh the refresh token it replaced is still answered with the same new
+     * tokens (racing tabs, retries of a lost answer) instead of being treated as stolen. Default 30
+     * seconds; zero disables it.
+     */
+    public Builder refreshGracePeriod(Duration grace) {
+      this.refreshGracePeriod = Objects.requireNonNull(grace, "refreshGracePeriod");
+      return this;
+    }
+
+    /**
+     * How many verified access tokens to remember so that a repeated token is not verified again
+     * (rounded up to a power of two; 0 disables the cache). Expiry, blacklisting and key removal are
+     * still honoured. Default 10,000.
+     */
+    public Builder verifiedTokenCacheSize(int entries) {
+      this.verifiedTokenCacheSize = entries;
+      return this;
+    }
+
+    /** How often the background clean-up sweep runs. Default 1 hour. */
+    public Builder cleanupInterval(Duration interval) {
+      this.cleanupInterval = Objects.requireNonNull(interval, "cleanupInterval");
+      return this;
+    }
+
+    /** Turns the background clean-up sweep off (call {@link Hallpass#cleanUp()} yourself). */
+    public Builder disableBackgroundCleanup() {
+      this.cleanupInterval = null;
+      return this;
+    }
+
+    /** At most how many expired sessions one sweep deletes. Default 1,000. */
+    public Builder cleanupBatchSize(int sessions) {
+      this.cleanupBatchSize = sessions;
+      return this;
+    }
+
+    /** The clock for every expiry decision. Default {@link Clock#systemUTC()}. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The source of handles, tokens and keys. Default a new {@link SecureRandom}. */
+    public Builder secureRandom(SecureRandom random) {
+      this.secureRandom = Objects.requireNonNull(random, "secureRandom");
+      return this;
+    }
+
+    /**
+     * Creates the engine: loads (or creates) the signing keys and starts the clean-up sweep.
+     *
+     * @throws IllegalStateException when a setting is invalid or settings conflict; the message
+     *     names the option
+     * @throws HallpassException GENERAL_ERROR when the store fails
+     */
+    public Hallpass build() {
+      if (store == null) {
+        throw new IllegalStateException("store is required, e.g. store(SessionStore.inMemory())");
+      }
+      requirePositiveSeconds(accessTokenValidity, "accessTokenValidity");
+      requirePositiveSeconds(refreshTokenValidity, "refreshTokenValidity");
+      if (refreshTokenValidity.compareTo(accessTokenValidity) <= 0) {
+        throw new IllegalStateException(
+            "refreshTokenValidity (" + refreshTokenValidity + ") must be longer than "
+                + "accessTokenValidity (" + accessTokenValidity + ")");
+      }
+      if (signingKeyRotationInterval.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalStateException("signingKeyRotationInterval must be at least 1 minute");
+      }
+      if (refreshGracePeriod.isNegative()) {
+        throw new IllegalStateException("refreshGracePeriod must not be negative");
+      }
+      if (refreshGracePeriod.compareTo(accessTokenValidity) > 0) {
+        throw new IllegalStateException(
+            "refreshGracePeriod must not be longer than accessTokenValidity");
+      }
+      if (verifiedTokenCacheSize < 0 || verifiedTokenCacheSize > (1 << 24)) {
+        throw new IllegalStateException("verifiedTokenCacheSize must be between 0 and 16777216");
+      }
+      if (cleanupInterval != null && cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalStateException("cleanupInterval must be at least 1 second");
+      }
+      if (cleanupBatchSize < 1) {
+        throw new IllegalStateException("cleanupBatchSize must be at least 1");
+      }
+      return new Engine(new EngineConfig(store, accessTokenValidity, refreshTokenValidity, antiCsrf,
+          accessTokenBlacklisting, signingKeyRotationInterval, refreshGracePeriod,
+          verifiedTokenCacheSize, cleanupInterval, cleanupBatchSize, clock,
+          secureRandom != null ? secureRandom : new SecureRandom()));
+    }
+
+    private static void requirePositiveSeconds(Duration d, String name) {
+      if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.getNano() != 0) {
+        throw new IllegalStateException(name + " must be a whole number of seconds, at least 1 s");
+      }
+    }
+  }
+}

@@ -1,0 +1,365 @@
+package dev.hallpass.internal;
+
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import dev.hallpass.JsonWebKeySet;
+import dev.hallpass.Session;
+import dev.hallpass.SessionInformation;
+import dev.hallpass.spi.RefreshDecision;
+import dev.hallpass.spi.SessionRecord;
+import dev.hallpass.spi.SessionStore;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The session engine behind {@link Hallpass}. Internal: use {@link Hallpass#builder()}. */
+public final class Engine implements Hallpass {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  static final String DEFAULT_TENANT = "public";
+  static final int MAX_USER_ID_LENGTH = 512;
+
+  final EngineConfig config;
+  final SessionStore store;
+  final AccessTokens tokens;
+  private final KeyRing keyRing;
+  private final TokenCache cache;
+  private final ScheduledExecutorService sweeper;
+
+  /** Builds the engine from validated settings; loads or creates the signing keys. */
+  public Engine(EngineConfig config) {
+    this.config = config;
+    this.store = config.store;
+    this.keyRing = new KeyRing(store, config.clock, config.random, config.keyRotationInterval,
+        config.accessTokenValidity);
+    this.tokens = new AccessTokens(keyRing);
+    this.cache = config.verifiedTokenCacheSize > 0
+        ? new TokenCache(config.verifiedTokenCacheSize) : null;
+    keyRing.signingKey();
+    if (config.cleanupInterval != null) {
+      sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "hallpass-cleanup");
+        t.setDaemon(true);
+        return t;
+      });
+      long ms = config.cleanupInterval.toMillis();
+      sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      sweeper = null;
+    }
+  }
+
+  @Override
+  public Session createNewSession(
+      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+    validateUserId(userId);
+    String payloadJson = payloadJson(jwtPayload);
+    String dataJson = Json.write(sessionData, "sessionData");
+    Instant now = now();
+    byte[] handleBytes = new byte[16];
+    config.random.nextBytes(handleBytes);
+    handleBytes[6] = (byte) ((handleBytes[6] & 0x0f) | 0x40); // a version-4 UUID
+    handleBytes[8] = (byte) ((handleBytes[8] & 0x3f) | 0x80);
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(handleBytes);
+    String handle = new UUID(b.getLong(), b.getLong()).toString();
+    byte[] key = RefreshTokens.newSecret(config.random);
+    byte[] secret = RefreshTokens.newSecret(config.random);
+    String refreshToken = RefreshTokens.encode(key, handleBytes, secret);
+    Instant expiresAt = now.plus(config.refreshTokenValidity);
+    store.insertSession(new SessionRecord(handle, DEFAULT_TENANT, userId, dataJson, payloadJson,
+        now, expiresAt, Crypto.B64URL.encodeToString(key), Crypto.sha256Hex(refreshToken), null,
+        null));
+    return issue(userId, DEFAULT_TENANT, handle, payloadJson, key, secret, refreshToken, expiresAt,
+        now);
+  }
+
+  @Override
+  public Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
+    if (accessToken == null || accessToken.isEmpty()) {
+      throw HallpassException.unauthorised("no access token");
+    }
+    AccessTokens.Verified v = cache == null ? null : cache.get(accessToken);
+    if (v == null || v.key.retired) {
+      v = tokens.verify(accessToken);
+      if (cache != null) {
+        cache.put(v);
+      }
+    }
+    long nowMillis = config.clock.millis();
+    if (nowMillis >= v.expEpochSecond * 1000) {
+      throw HallpassException.tryRefreshToken("access token expired");
+    }
+    if (config.antiCsrf && doAntiCsrfCheck) {
+      if (antiCsrfToken == null) {
+        throw HallpassException.tryRefreshToken("anti-CSRF token missing");
+      }
+      if (!Crypto.secretEquals(antiCsrfToken, v.antiCsrfToken)) {
+        throw HallpassException.tryRefreshToken("anti-CSRF token does not match");
+      }
+    }
+    if (config.blacklisting
+        && !store.isSessionLive(v.handle, Instant.ofEpochMilli(nowMillis))) {
+      throw HallpassException.unauthorised("session has been revoked");
+    }
+    return new EngineSession(this, v, null, null, null);
+  }
+
+  @Override
+  public Session refreshSession(String refreshToken, String antiCsrfToken) {
+    return refreshSession(refreshToken, antiCsrfToken, true);
+  }
+
+  @Override
+  public Session refreshSession(
+      String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
+    RefreshTokens.Parsed presented = RefreshTokens.parse(refreshToken);
+    if (presented == null) {
+      throw HallpassException.unauthorised("refresh token is missing or malformed");
+    }
+    Instant now = now();
+    String presentedHash = Crypto.sha256Hex(refreshToken);
+    RefreshOutcome out = new RefreshOutcome();
+    store.lockAndDecide(presented.handle, rec -> out.decide(
+        rec, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck, now));
+    if (out.error != null) {
+      throw out.error;
+    }
+    SessionRecord rec = out.record;
+    return issue(rec.userId(), rec.tenantId(), rec.handle(), rec.jwtPayloadJson(), out.key,
+        out.childSecret, out.childToken, out.expiresAt, now);
+  }
+
+  /** What the refresh decision found; filled under the store's lock, read after commit. */
+  private final class RefreshOutcome {
+    HallpassException error;
+    SessionRecord record;
+    byte[] key;
+    byte[] childSecret;
+    String childToken;
+    Instant expiresAt;
+
+    RefreshDecision decide(SessionRecord rec, RefreshTokens.Parsed presented, String presentedHash,
+        String antiCsrfToken, boolean doAntiCsrfCheck, Instant now) {
+      error = null;
+      if (rec == null) {
+        error = HallpassException.unauthorised("refresh token is not valid");
+        return RefreshDecision.keep();
+      }
+      if (!rec.expiresAt().isAfter(now)) {
+        error = HallpassException.unauthorised("session expired");
+        return RefreshDecision.delete();
+      }
+      byte[] k = Crypto.B64URL_DECODER.decode(rec.refreshKey());
+      if (!RefreshTokens.tagValid(k, presented)) {
+        // Names a real session but was not issued by us: a forgery, not a replay.
+        error = HallpassException.unauthorised("refresh token is not valid");
+        return RefreshDecision.keep();
+      }
+      boolean current = Crypto.secretEquals(presentedHash, rec.currentRefreshHash());
+      boolean previousInGrace = !current
+          && Crypto.secretEquals(presentedHash, rec.previousRefreshHash())
+          && rec.rotatedAt() != null
+          && now.isBefore(rec.rotatedAt().plus(config.refreshGracePeriod));
+      if (!current && !previousInGrace) {
+        error = HallpassException.tokenTheftDetected(rec.userId(), rec.handle());
+        return RefreshDecision.delete();
+      }
+      if (config.antiCsrf && doAntiCsrfCheck && !Crypto.secretEquals(
+          antiCsrfToken, RefreshTokens.antiCsrfToken(k, presented.secret))) {
+        error = HallpassException.unauthorised("anti-CSRF check failed on refresh");
+        return RefreshDecision.keep();
+      }
+      record = rec;
+      key = k;
+      childSecret = RefreshTokens.childSecret(k, presented.secret);
+      childToken = RefreshTokens.encode(k, presented.handleBytes, childSecret);
+      if (previousInGrace) {
+        // A racer or a retry: the child is already current; hand out the same one.
+        expiresAt = rec.expiresAt();
+        return RefreshDecision.keep();
+      }
+      expiresAt = now.plus(config.refreshTokenValidity);
+      return RefreshDecision.rotate(Crypto.sha256Hex(childToken), presentedHash, now, expiresAt);
+    }
+  }
+
+  private Session issue(String userId, String tenantId, String handle, String payloadJson,
+      byte[] key, byte[] secret, String refreshToken, Instant refreshExpiry, Instant now) {
+    String csrf = config.antiCsrf ? RefreshTokens.antiCsrfToken(key, secret) : null;
+    long iat = now.getEpochSecond();
+    AccessTokens.Verified at = tokens.sign(userId, tenantId, handle,
+        Crypto.sha256Hex(refreshToken), csrf, iat, iat + config.accessTokenValidity.getSeconds(),
+        Json.readStored(payloadJson));
+    return new EngineSession(this, at, refreshToken, refreshExpiry, csrf);
+  }
+
+  @Override
+  public boolean revokeSession(String sessionHandle) {
+    return store.deleteSession(requireHandle(sessionHandle));
+  }
+
+  @Override
+  public List<String> revokeMultipleSessions(Collection<String> sessionHandles) {
+    Objects.requireNonNull(sessionHandles, "sessionHandles");
+    List<String> handles = new ArrayList<>(sessionHandles.size());
+    for (String h : sessionHandles) {
+      handles.add(requireHandle(h));
+    }
+    return handles.isEmpty() ? List.of() : store.deleteSessions(handles);
+  }
+
+  @Override
+  public List<String> revokeAllSessionsForUser(String userId) {
+    validateUserId(userId);
+    return store.deleteSessionsOfUser(userId);
+  }
+
+  @Override
+  public List<String> getAllSessionHandlesForUser(String userId) {
+    validateUserId(userId);
+    return store.findLiveHandlesOfUser(userId, now());
+  }
+
+  @Override
+  public Map<String, Object> getSessionData(String sessionHandle) {
+    String json = store.findSessionData(requireHandle(sessionHandle), now())
+        .orElseThrow(() -> HallpassException.unauthorised("session does not exist"));
+    return Json.readStored(json);
+  }
+
+  @Override
+  public void updateSessionData(String sessionHandle, Map<String, Object> newSessionData) {
+    String json = Json.write(newSessionData, "sessionData");
+    if (!store.updateSessionData(requireHandle(sessionHandle), json, now())) {
+      throw HallpassException.unauthorised("session does not exist");
+    }
+  }
+
+  @Override
+  public Map<String, Object> getJWTPayload(String sessionHandle) {
+    return Json.readStored(liveRecord(sessionHandle).jwtPayloadJson());
+  }
+
+  @Override
+  public void updateJWTPayload(String sessionHandle, Map<String, Object> newJwtPayload) {
+    storePayload(requireHandle(sessionHandle), payloadJson(newJwtPayload));
+  }
+
+  void storePayload(String handle, String payloadJson) {
+    if (!store.updateJwtPayload(handle, payloadJson, now())) {
+      throw HallpassException.unauthorised("session does not exist");
+    }
+  }
+
+  @Override
+  public SessionInformation getSessionInformation(String sessionHandle) {
+    SessionRecord r = liveRecord(sessionHandle);
+    return new SessionInformation(r.handle(), r.userId(), r.tenantId(), r.createdAt(),
+        r.expiresAt(), Json.readStored(r.sessionDataJson()), Json.readStored(r.jwtPayloadJson()));
+  }
+
+  private SessionRecord liveRecord(String sessionHandle) {
+    Instant now = now();
+    return store.findSession(requireHandle(sessionHandle))
+        .filter(r -> r.expiresAt().isAfter(now))
+        .orElseThrow(() -> HallpassException.unauthorised("session does not exist"));
+  }
+
+  @Override
+  public JsonWebKeySet getJwks() {
+    return keyRing.jwks();
+  }
+
+  @Override
+  public boolean isAntiCsrfEnabled() {
+    return config.antiCsrf;
+  }
+
+  @Override
+  public int cleanUp() {
+    int sessions = store.deleteExpiredSessions(now(), config.cleanupBatchSize);
+    int keys = keyRing.retireOldKeys();
+    keyRing.signingKey(); // creates the next key ahead of its use
+    if (sessions > 0 || keys > 0) {
+      LOG.log(System.Logger.Level.DEBUG, "clean-up removed {0} expired sessions and {1} keys",
+          sessions, keys);
+    }
+    return sessions;
+  }
+
+  private void sweepQuietly() {
+    try {
+      cleanUp();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "clean-up sweep failed; retrying at the next interval", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    store.close();
+  }
+
+  void forget(String accessToken) {
+    if (cache != null) {
+      cache.remove(accessToken);
+    }
+  }
+
+  Instant now() {
+    return config.clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  String payloadJson(Map<String, Object> payload) {
+    if (payload != null) {
+      for (String k : payload.keySet()) {
+        if (k == null || AccessTokens.RESERVED.contains(k)) {
+          throw new IllegalArgumentException("jwtPayload uses the reserved claim name '" + k
+              + "'; reserved: " + new java.util.TreeSet<>(AccessTokens.RESERVED));
+        }
+      }
+    }
+    return Json.write(payload, "jwtPayload");
+  }
+
+  private static String requireHandle(String handle) {
+    if (handle == null || handle.isEmpty()) {
+      throw new IllegalArgumentException("sessionHandle must be a non-empty string");
+    }
+    return handle;
+  }
+
+  static void validateUserId(String userId) {
+    if (userId == null || userId.isEmpty()) {
+      throw new IllegalArgumentException("userId must be a non-empty string");
+    }
+    if (userId.length() > MAX_USER_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          "userId is longer than " + MAX_USER_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < userId.length(); i++) {
+      char c = userId.charAt(i);
+      if (c == 0) {
+        throw new IllegalArgumentException("userId must not contain NUL characters");
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < userId.length()
+            && Character.isLowSurrogate(userId.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new IllegalArgumentException("userId contains an unpaired surrogate character");
+        }
+      }
+    }
+  }
+}

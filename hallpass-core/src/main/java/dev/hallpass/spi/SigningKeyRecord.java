@@ -1,0 +1,82 @@
+package dev.hallpass.spi;
+
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * One stored RS256 signing key pair.
+ *
+ * <p>Keys form generations 0, 1, 2, ...: generation n+1 is stored (and so published) while n still
+ * signs, and takes over at n's {@link #signsUntil()}. A store keeps at most one key per generation,
+ * which makes creating the next key race-safe across processes. {@link #toString()} never shows the
+ * private key.
+ */
+public final class SigningKeyRecord {
+
+  private final String kid;
+  private final long generation;
+  private final String privateKeyPkcs8;
+  private final String publicKeyX509;
+  private final Instant createdAt;
+  private final Instant signsFrom;
+  private final Instant signsUntil;
+
+  /** Creates the record; the keys are base64 (standard) DER encodings. */
+  public SigningKeyRecord(
+      String kid,
+      long generation,
+      String privateKeyPkcs8,
+      String publicKeyX509,
+      Instant createdAt,
+      Instant signsFrom,
+      Instant signsUntil) {
+    this.kid = Objects.requireNonNull(kid, "kid");
+    this.generation = generation;
+    this.privateKeyPkcs8 = Objects.requireNonNull(privateKeyPkcs8, "privateKeyPkcs8");
+    this.publicKeyX509 = Objects.requireNonNull(publicKeyX509, "publicKeyX509");
+    this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
+    this.signsFrom = Objects.requireNonNull(signsFrom, "signsFrom");
+    this.signsUntil = Objects.requireNonNull(signsUntil, "signsUntil");
+  }
+
+  /** The key id, {@code d-} followed by random characters. */
+  public String kid() {
+    return kid;
+  }
+
+  /** The key's generation (unique in a store). */
+  public long generation() {
+    return generation;
+  }
+
+  /** The private key, PKCS#8 DER in base64. Secret. */
+  public String privateKeyPkcs8() {
+    return privateKeyPkcs8;
+  }
+
+  /** The public key, X.509 SubjectPublicKeyInfo DER in base64. */
+  public String publicKeyX509() {
+    return publicKeyX509;
+  }
+
+  /** When the key was made. */
+  public Instant createdAt() {
+    return createdAt;
+  }
+
+  /** When it starts signing. */
+  public Instant signsFrom() {
+    return signsFrom;
+  }
+
+  /** When it stops signing (it keeps verifying until its last token expires). */
+  public Instant signsUntil() {
+    return signsUntil;
+  }
+
+  @Override
+  public String toString() {
+    return "SigningKeyRecord{kid=" + kid + ", generation=" + generation + ", signsFrom=" + signsFrom
+        + ", signsUntil=" + signsUntil + ", privateKey=<redacted>}";
+  }
+}
