@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hallpass.HallpassException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +16,6 @@ final class Json {
   static final ObjectMapper MAPPER = JsonMapper.builder()
       .enable(JsonWriteFeature.ESCAPE_NON_ASCII)
       .build()
-      .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
       .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final TypeReference<LinkedHashMap<String, Object>> MAP =
       new TypeReference<>() {};

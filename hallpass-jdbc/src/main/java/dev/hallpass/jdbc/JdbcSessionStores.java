@@ -1,0 +1,237 @@
+package dev.hallpass.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hallpass.HallpassException;
+import dev.hallpass.spi.SessionStore;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * {@link SessionStore}s on a JDBC database: H2 (embedded, the default), PostgreSQL, and
+ * MariaDB/MySQL.
+ *
+ * <p>Every store creates or migrates its tables at start-up (Flyway, history table
+ * {@code hallpass_schema_history}); processes starting at once against one database are safe.
+ * The tables are {@code hallpass_sessions} and {@code hallpass_signing_keys}, in the connection's
+ * default schema. Add the driver of your server to your application: {@code org.postgresql:postgresql}
+ * or {@code org.mariadb.jdbc:mariadb-java-client} (MySQL's own driver works too); H2 is included.
+ *
+ * <pre>{@code
+ * SessionStore store = JdbcSessionStores.builder()
+ *     .jdbcUrl("jdbc:postgresql://db:5432/app")
+ *     .username("app")
+ *     .password(secret)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Start-up failures (database unreachable, migration failed) are thrown as
+ * {@link HallpassException} of type GENERAL_ERROR with the cause chained.
+ */
+public final class JdbcSessionStores {
+
+  /** The embedded store's default directory, relative to the working directory. */
+  private static final String DEFAULT_EMBEDDED_DIR = "hallpass-data";
+  /** The pool's name, as HikariCP shows it in logs and metrics. */
+  static final String POOL_NAME = "hallpass";
+
+  private JdbcSessionStores() {}
+
+  /**
+   * An embedded H2 store in {@code ./hallpass-data}: sessions survive restarts. One process at a
+   * time: a second process opening the same directory fails at start-up (H2's file lock).
+   *
+   * @throws HallpassException GENERAL_ERROR if the database cannot be opened
+   */
+  public static SessionStore embedded() {
+    return embedded(Path.of(DEFAULT_EMBEDDED_DIR));
+  }
+
+  /**
+   * An embedded H2 store in the given directory (created if missing): sessions survive restarts.
+   * One process at a time: a second process opening the same directory fails at start-up (H2's
+   * file lock). Within one process, several stores may share the directory.
+   *
+   * @param dir where the database files live
+   * @throws HallpassException GENERAL_ERROR if the database cannot be opened
+   * @throws IllegalArgumentException if the path contains {@code ;}, which H2 URLs cannot carry
+   */
+  public static SessionStore embedded(Path dir) {
+    Objects.requireNonNull(dir, "dir");
+    String path = dir.toAbsolutePath().normalize().resolve("hallpass").toString();
+    if (path.indexOf(';') >= 0) {
+      throw new IllegalArgumentException("dir must not contain ';'");
+    }
+    // Default FILE_LOCK (a lock file) keeps other processes out; LOCK_TIMEOUT lets refreshes of
+    // one session queue for their row lock rather than fail under a burst.
+    return builder()
+        .jdbcUrl("jdbc:h2:file:" + path + ";LOCK_TIMEOUT=10000")
+        .username("sa")
+        .password("")
+        .build();
+  }
+
+  /** A builder for a store on any supported database. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Configures a JDBC store: either a JDBC URL (the store then owns a HikariCP pool named
+   * {@code hallpass}) or a caller's {@link DataSource} (which the store never closes).
+   *
+   * <p>Not thread-safe; {@link #build()} may be called more than once, each time making a new store.
+   */
+  public static final class Builder {
+
+    /** HikariCP refuses shorter connection timeouts. */
+    private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+
+    private String jdbcUrl;
+    private String username;
+    private String password;
+    private Integer maximumPoolSize;
+    private Duration connectionTimeout;
+    private boolean connectionTimeoutSet;
+    private DataSource dataSource;
+
+    private Builder() {}
+
+    /**
+     * The database's JDBC URL, e.g. {@code jdbc:postgresql://host:5432/db},
+     * {@code jdbc:mariadb://host:3306/db} or {@code jdbc:h2:file:/var/lib/app/hallpass}.
+     * Required unless {@link #dataSource(DataSource)} is used.
+     */
+    public Builder jdbcUrl(String jdbcUrl) {
+      this.jdbcUrl = jdbcUrl;
+      return this;
+    }
+
+    /** The database user; optional (the URL may carry it). */
+    public Builder username(String username) {
+      this.username = username;
+      return this;
+    }
+
+    /** The database password; optional. It never appears in a message or {@code toString}. */
+    public Builder password(String password) {
+      this.password = password;
+      return this;
+    }
+
+    /** The most connections the store's pool opens; at least 1, default 10. */
+    public Builder maximumPoolSize(int maximumPoolSize) {
+      this.maximumPoolSize = maximumPoolSize;
+      return this;
+    }
+
+    /**
+     * How long a call waits for a pooled connection (and start-up for the first one) before it
+     * fails with GENERAL_ERROR; at least 250 ms, default 30 s.
+     */
+    public Builder connectionTimeout(Duration connectionTimeout) {
+      this.connectionTimeout = connectionTimeout;
+      this.connectionTimeoutSet = true;
+      return this;
+    }
+
+    /**
+     * Uses the caller's pool instead of a URL; the store borrows one connection per call and never
+     * closes the pool. Not combinable with the URL, credential and pool options.
+     */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = dataSource;
+      return this;
+    }
+
+    /**
+     * Validates the options, connects, creates or migrates the tables and returns the store.
+     *
+     * @throws IllegalArgumentException naming the first invalid option
+     * @throws HallpassException GENERAL_ERROR if the database cannot be reached or migrated
+     */
+    public SessionStore build() {
+      if (dataSource != null) {
+        rejectWithDataSource(jdbcUrl != null, "jdbcUrl");
+        rejectWithDataSource(username != null, "username");
+        rejectWithDataSource(password != null, "password");
+        rejectWithDataSource(maximumPoolSize != null, "maximumPoolSize");
+        rejectWithDataSource(connectionTimeoutSet, "connectionTimeout");
+        return JdbcSessionStore.start(dataSource, null);
+      }
+      if (jdbcUrl == null || jdbcUrl.isBlank()) {
+        throw new IllegalArgumentException("jdbcUrl is required (or use dataSource)");
+      }
+      if (!jdbcUrl.startsWith("jdbc:")) {
+        // The URL itself is not echoed: it may carry a password.
+        throw new IllegalArgumentException("jdbcUrl must start with \"jdbc:\"");
+      }
+      if (maximumPoolSize != null && maximumPoolSize < 1) {
+        throw new IllegalArgumentException("maximumPoolSize must be >= 1");
+      }
+      if (connectionTimeoutSet && connectionTimeout == null) {
+        throw new IllegalArgumentException("connectionTimeout must not be null");
+      }
+      if (connectionTimeout != null && connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms");
+      }
+
+      HikariConfig config = new HikariConfig();
+      config.setPoolName(POOL_NAME);
+      config.setJdbcUrl(jdbcUrl);
+      config.setUsername(username);
+      config.setPassword(password);
+      config.setMaximumPoolSize(maximumPoolSize == null ? 10 : maximumPoolSize);
+      if (connectionTimeout != null) {
+        config.setConnectionTimeout(connectionTimeout.toMillis());
+      }
+      // Read committed everywhere (MariaDB defaults to repeatable read): row locks without the
+      // gap locks that would make unrelated inserts wait.
+      config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+      HikariDataSource pool;
+      try {
+        pool = new HikariDataSource(config);
+      } catch (RuntimeException e) {
+        // HikariCP's own message names the failure, never the password.
+        throw HallpassException.generalError("cannot connect to the session database", e);
+      }
+      return JdbcSessionStore.start(pool, pool);
+    }
+
+    private static void rejectWithDataSource(boolean set, String option) {
+      if (set) {
+        throw new IllegalArgumentException(
+            option + " cannot be combined with dataSource (configure the caller's pool instead)");
+      }
+    }
+
+    /** The options, with the password and the URL's parameters hidden. */
+    @Override
+    public String toString() {
+      return "JdbcSessionStores.Builder{jdbcUrl=" + redact(jdbcUrl)
+          + ", username=" + username
+          + ", password=" + (password == null ? "null" : "<redacted>")
+          + ", maximumPoolSize=" + maximumPoolSize
+          + ", connectionTimeout=" + connectionTimeout
+          + ", dataSource=" + (dataSource == null ? "null" : dataSource.getClass().getName())
+          + "}";
+    }
+
+    /** The URL up to its first parameter: parameters may carry credentials. */
+    private static String redact(String url) {
+      if (url == null) {
+        return "null";
+      }
+      int cut = url.length();
+      for (char c : new char[] {'?', ';', '&'}) {
+        int i = url.indexOf(c);
+        if (i >= 0 && i < cut) {
+          cut = i;
+        }
+      }
+      return cut == url.length() ? url : url.substring(0, cut) + "<parameters redacted>";
+    }
+  }
+}

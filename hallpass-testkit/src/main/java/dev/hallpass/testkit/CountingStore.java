@@ -1,0 +1,128 @@
+package dev.hallpass.testkit;
+
+import dev.hallpass.spi.RefreshDecision;
+import dev.hallpass.spi.SessionRecord;
+import dev.hallpass.spi.SessionStore;
+import dev.hallpass.spi.SigningKeyRecord;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A {@link SessionStore} decorator that counts session calls, so tests can prove which operations
+ * touch the database (signing-key calls are not counted).
+ */
+public final class CountingStore implements SessionStore {
+  private final SessionStore delegate;
+  private final AtomicInteger calls = new AtomicInteger();
+
+  /** Wraps {@code delegate}. */
+  public CountingStore(SessionStore delegate) {
+    this.delegate = delegate;
+  }
+
+  /** Session calls made so far. */
+  public int calls() {
+    return calls.get();
+  }
+
+  private void count() {
+    calls.incrementAndGet();
+  }
+
+  @Override
+  public void insertSession(SessionRecord session) {
+    count();
+    delegate.insertSession(session);
+  }
+
+  @Override
+  public Optional<SessionRecord> findSession(String handle) {
+    count();
+    return delegate.findSession(handle);
+  }
+
+  @Override
+  public boolean isSessionLive(String handle, Instant now) {
+    count();
+    return delegate.isSessionLive(handle, now);
+  }
+
+  @Override
+  public Optional<String> findSessionData(String handle, Instant now) {
+    count();
+    return delegate.findSessionData(handle, now);
+  }
+
+  @Override
+  public boolean updateSessionData(String handle, String json, Instant now) {
+    count();
+    return delegate.updateSessionData(handle, json, now);
+  }
+
+  @Override
+  public boolean updateJwtPayload(String handle, String json, Instant now) {
+    count();
+    return delegate.updateJwtPayload(handle, json, now);
+  }
+
+  @Override
+  public RefreshDecision lockAndDecide(
+      String handle, Function<SessionRecord, RefreshDecision> decide) {
+    count();
+    return delegate.lockAndDecide(handle, decide);
+  }
+
+  @Override
+  public boolean deleteSession(String handle) {
+    count();
+    return delegate.deleteSession(handle);
+  }
+
+  @Override
+  public List<String> deleteSessions(Collection<String> handles) {
+    count();
+    return delegate.deleteSessions(handles);
+  }
+
+  @Override
+  public List<String> deleteSessionsOfUser(String userId) {
+    count();
+    return delegate.deleteSessionsOfUser(userId);
+  }
+
+  @Override
+  public List<String> findLiveHandlesOfUser(String userId, Instant now) {
+    count();
+    return delegate.findLiveHandlesOfUser(userId, now);
+  }
+
+  @Override
+  public int deleteExpiredSessions(Instant now, int limit) {
+    count();
+    return delegate.deleteExpiredSessions(now, limit);
+  }
+
+  @Override
+  public List<SigningKeyRecord> loadSigningKeys() {
+    return delegate.loadSigningKeys();
+  }
+
+  @Override
+  public boolean insertSigningKey(SigningKeyRecord key) {
+    return delegate.insertSigningKey(key);
+  }
+
+  @Override
+  public int deleteSigningKeysRetiredBefore(Instant cutoff) {
+    return delegate.deleteSigningKeysRetiredBefore(cutoff);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
