@@ -125,6 +125,17 @@ public interface Hallpass extends AutoCloseable {
   JsonWebKeySet getJwks();
 
   /**
+   * Signs a JWT with the current session signing key, for other services that trust this
+   * issuer's JWKS (the SuperTokens {@code /recipe/jwt} call). It is not a session: {@link
+   * #getSession} rejects it. {@code iat} and {@code exp} are set from the clock and
+   * {@code validity}; the payload's other claims are kept as given.
+   *
+   * @throws IllegalArgumentException for a validity under 1 second or a payload that is not
+   *     JSON-serializable
+   */
+  String createJWT(Map<String, Object> payload, Duration validity);
+
+  /**
    * Whether sessions carry an anti-CSRF token (set by {@link Builder#antiCsrf(boolean)}).
    */
   boolean isAntiCsrfEnabled();

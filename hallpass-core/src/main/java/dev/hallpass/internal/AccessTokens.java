@@ -89,17 +89,25 @@ final class AccessTokens {
     claims.put(TENANT, tenantId);
     claims.put(RECIPE_USER, userId);
     claims.putAll(userPayload);
+    return new Verified(signClaims(key, claims), key, userId, tenantId, handle, refreshTokenHash,
+        antiCsrfToken, exp, Collections.unmodifiableMap(new LinkedHashMap<>(userPayload)));
+  }
+
+  /** Signs arbitrary claims with the current key (a JWT for other services, not a session). */
+  String signJwt(Map<String, Object> claims) {
+    return signClaims(keys.signingKey(), claims);
+  }
+
+  private static String signClaims(SigningKey key, Map<String, Object> claims) {
     String signingInput = key.encodedHeader + "."
         + Crypto.B64URL.encodeToString(Crypto.utf8(Json.writeInternal(claims)));
     try {
       Signature s = SIGNATURES.get();
       s.initSign(key.privateKey);
       s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      String token = signingInput + "." + Crypto.B64URL.encodeToString(s.sign());
-      return new Verified(token, key, userId, tenantId, handle, refreshTokenHash, antiCsrfToken,
-          exp, Collections.unmodifiableMap(new LinkedHashMap<>(userPayload)));
+      return signingInput + "." + Crypto.B64URL.encodeToString(s.sign());
     } catch (GeneralSecurityException e) {
-      throw HallpassException.generalError("could not sign an access token", e);
+      throw HallpassException.generalError("could not sign a JWT", e);
     }
   }
 

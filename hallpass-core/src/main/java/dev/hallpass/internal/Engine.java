@@ -278,6 +278,20 @@ public final class Engine implements Hallpass {
   }
 
   @Override
+  public String createJWT(Map<String, Object> payload, java.time.Duration validity) {
+    Objects.requireNonNull(validity, "validity");
+    if (validity.compareTo(java.time.Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("validity must be at least 1 second");
+    }
+    Map<String, Object> claims = new java.util.LinkedHashMap<>(
+        Json.readStored(Json.write(payload, "payload")));
+    long iat = now().getEpochSecond();
+    claims.put(AccessTokens.IAT, iat);
+    claims.put(AccessTokens.EXP, iat + validity.getSeconds());
+    return tokens.signJwt(claims);
+  }
+
+  @Override
   public boolean isAntiCsrfEnabled() {
     return config.antiCsrf;
   }

@@ -716,6 +716,17 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  public void createJWT_isSignedByPublishedKey_butIsNoSession() throws Exception {
+    String jwt = hallpass.createJWT(Map.of("iss", "https://api", "scope", "read"),
+        Duration.ofMinutes(5));
+
+    assertThat(hallpass.getJwks().getKeyIds()).contains((String) part(jwt, 0).get("kid"));
+    assertThat(part(jwt, 1)).containsEntry("iss", "https://api").containsEntry("scope", "read")
+        .containsEntry("exp", (int) START.plusSeconds(300).getEpochSecond());
+    assertError(Type.UNAUTHORISED, () -> hallpass.getSession(jwt, null, false));
+  }
+
+  @Test
   public void jwks_isRfc7517WithPublicPartsOnly() throws Exception {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> keys = (List<Map<String, Object>>) JSON.readValue(
