@@ -126,13 +126,15 @@ final class KeyRing {
     return new JsonWebKeySet(Json.writeInternal(Map.of("keys", keys)), ids, signer.signsUntil);
   }
 
-  /** Deletes keys whose last token has expired; returns how many. */
+  /**
+   * Deletes keys whose last token has expired and re-reads the store, so that a key an operator
+   * deleted (say, after a leak) stops verifying here too, cached tokens included. Returns how many
+   * keys this call deleted.
+   */
   int retireOldKeys() {
     int n = store.deleteSigningKeysRetiredBefore(clock.instant().minus(accessValidity));
-    if (n > 0) {
-      synchronized (this) {
-        reload();
-      }
+    synchronized (this) {
+      reload();
     }
     return n;
   }
