@@ -40,6 +40,10 @@ final class AccessTokens {
     }
   });
 
+  /** Headers seen before, so the common case skips decoding and parsing them. Bounded. */
+  private static final int MAX_CACHED_HEADERS = 32;
+  private final java.util.concurrent.ConcurrentHashMap<String, SigningKey> headerKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private final KeyRing keys;
 
   AccessTokens(KeyRing keys) {
@@ -173,6 +177,19 @@ final class AccessTokens {
   }
 
   private SigningKey keyFor(String encodedHeader) {
+    SigningKey known = headerKeys.get(encodedHeader);
+    if (known != null && !known.retired) {
+      return known;
+    }
+    SigningKey key = parseHeader(encodedHeader);
+    if (headerKeys.size() >= MAX_CACHED_HEADERS) {
+      headerKeys.clear();
+    }
+    headerKeys.put(encodedHeader, key);
+    return key;
+  }
+
+  private SigningKey parseHeader(String encodedHeader) {
     byte[] raw;
     try {
       raw = Crypto.B64URL_DECODER.decode(encodedHeader);
