@@ -67,9 +67,14 @@ final class JdbcSessionStore implements SessionStore {
       // One connection for detection and migration: start-up never holds two either.
       try (Connection c = dataSource.getConnection()) {
         dialect = detect(c);
-        migrate(c, dialect);
+        MigrationLock.acquire(c, dialect);
+        try {
+          migrate(c, dialect);
+        } finally {
+          MigrationLock.release(c, dialect);
+        }
       } catch (SQLException e) {
-        throw HallpassException.generalError("cannot connect to the session database", e);
+        throw HallpassException.generalError("cannot open the session database", e);
       }
       return new JdbcSessionStore(dataSource, ownedPool, dialect);
     } catch (RuntimeException | Error e) {

@@ -43,6 +43,7 @@ public final class JdbcSessionStores {
    * An embedded H2 store in {@code ./hallpass-data}: sessions survive restarts. One process at a
    * time: a second process opening the same directory fails at start-up (H2's file lock).
    *
+   * @return the store; close it to release the database
    * @throws HallpassException GENERAL_ERROR if the database cannot be opened
    */
   public static SessionStore embedded() {
@@ -55,6 +56,7 @@ public final class JdbcSessionStores {
    * file lock). Within one process, several stores may share the directory.
    *
    * @param dir where the database files live
+   * @return the store; close it to release the database
    * @throws HallpassException GENERAL_ERROR if the database cannot be opened
    * @throws IllegalArgumentException if the path contains {@code ;}, which H2 URLs cannot carry
    */
@@ -73,7 +75,11 @@ public final class JdbcSessionStores {
         .build();
   }
 
-  /** A builder for a store on any supported database. */
+  /**
+   * A builder for a store on any supported database.
+   *
+   * @return a new builder with no options set
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -103,25 +109,43 @@ public final class JdbcSessionStores {
      * The database's JDBC URL, e.g. {@code jdbc:postgresql://host:5432/db},
      * {@code jdbc:mariadb://host:3306/db} or {@code jdbc:h2:file:/var/lib/app/hallpass}.
      * Required unless {@link #dataSource(DataSource)} is used.
+     *
+     * @param jdbcUrl the URL, starting with {@code jdbc:}
+     * @return this builder
      */
     public Builder jdbcUrl(String jdbcUrl) {
       this.jdbcUrl = jdbcUrl;
       return this;
     }
 
-    /** The database user; optional (the URL may carry it). */
+    /**
+     * The database user; optional (the URL may carry it).
+     *
+     * @param username the user name
+     * @return this builder
+     */
     public Builder username(String username) {
       this.username = username;
       return this;
     }
 
-    /** The database password; optional. It never appears in a message or {@code toString}. */
+    /**
+     * The database password; optional. It never appears in a message or {@code toString}.
+     *
+     * @param password the password
+     * @return this builder
+     */
     public Builder password(String password) {
       this.password = password;
       return this;
     }
 
-    /** The most connections the store's pool opens; at least 1, default 10. */
+    /**
+     * The most connections the store's pool opens; at least 1, default 10.
+     *
+     * @param maximumPoolSize the pool's size
+     * @return this builder
+     */
     public Builder maximumPoolSize(int maximumPoolSize) {
       this.maximumPoolSize = maximumPoolSize;
       return this;
@@ -130,6 +154,9 @@ public final class JdbcSessionStores {
     /**
      * How long a call waits for a pooled connection (and start-up for the first one) before it
      * fails with GENERAL_ERROR; at least 250 ms, default 30 s.
+     *
+     * @param connectionTimeout the longest wait for a connection
+     * @return this builder
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
       this.connectionTimeout = connectionTimeout;
@@ -140,6 +167,9 @@ public final class JdbcSessionStores {
     /**
      * Uses the caller's pool instead of a URL; the store borrows one connection per call and never
      * closes the pool. Not combinable with the URL, credential and pool options.
+     *
+     * @param dataSource the caller's pool
+     * @return this builder
      */
     public Builder dataSource(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -149,6 +179,7 @@ public final class JdbcSessionStores {
     /**
      * Validates the options, connects, creates or migrates the tables and returns the store.
      *
+     * @return the started store; close it to release its pool
      * @throws IllegalArgumentException naming the first invalid option
      * @throws HallpassException GENERAL_ERROR if the database cannot be reached or migrated
      */

@@ -472,7 +472,8 @@ public abstract class SessionStoreContract {
 
   @Test
   public void blacklistingOn_revokedSessionsAccessTokenFailsAtOnce() {
-    Hallpass strict = engine(newStoreSharingOrSame(), b -> b.accessTokenBlacklisting(true));
+    SessionStore other = newStoreOnSameDatabase();
+    Hallpass strict = engine(other != null ? other : store, b -> b.accessTokenBlacklisting(true));
     Session s = strict.createNewSession("alice", null, null);
     String csrf = s.getTokens().getAntiCsrfToken();
     assertThat(strict.getSession(s.getAccessToken(), csrf, true).getUserId()).isEqualTo("alice");
@@ -481,7 +482,7 @@ public abstract class SessionStoreContract {
     strict.revokeSession(s.getHandle());
 
     assertError(Type.UNAUTHORISED, () -> strict.getSession(s.getAccessToken(), csrf, true));
-    if (newStoreOnSameDatabase() == null) {
+    if (other == null) {
       assertThat(store.calls() - before).as("revoke + one existence check").isEqualTo(2);
     }
   }
