@@ -1,0 +1,374 @@
+package dev.hallpass.server;
+
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import dev.hallpass.JsonWebKeySet;
+import dev.hallpass.Session;
+import dev.hallpass.SessionInformation;
+import dev.hallpass.SessionTokens;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The core driver interface's endpoints, each a thin mapping between its JSON and one or two
+ * {@link Hallpass} calls. All session logic is the engine's; this class only translates.
+ *
+ * <p>Results about the caller's credentials are HTTP 200 with a {@code status}; malformed input is a
+ * {@link BadRequest}; engine failures (GENERAL_ERROR) propagate to the handler, which answers 500.
+ */
+final class CoreDriverApi {
+  private static final Logger LOG = LoggerFactory.getLogger(CoreDriverApi.class);
+  /** The core driver interface versions this server speaks. */
+  static final List<String> CDI_VERSIONS = List.of("5.4");
+  static final String OK = "OK";
+  static final String TOKEN_THEFT_DETECTED = "TOKEN_THEFT_DETECTED";
+  /** {@code /recipe/jwt} validity cap (about 3,000 years): keeps {@code exp} far from overflow. */
+  private static final long MAX_JWT_VALIDITY_SECONDS = 100_000_000_000L;
+
+  private final Hallpass hallpass;
+  private final Metrics metrics;
+  private final Clock clock;
+  private final AtomicBoolean staticKeyWarned = new AtomicBoolean();
+
+  CoreDriverApi(Hallpass hallpass, Metrics metrics, Clock clock) {
+    this.hallpass = hallpass;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  Reply hello(Call call) {
+    return Reply.text(200, "Hello");
+  }
+
+  Reply apiVersion(Call call) {
+    return Reply.json(Map.of("versions", CDI_VERSIONS));
+  }
+
+  /** The JWKS, cacheable until the next key rotation (when the set changes). */
+  Reply jwks(Call call) {
+    JsonWebKeySet set = hallpass.getJwks();
+    long maxAge = Math.max(0, Duration.between(clock.instant(), set.getCacheUntil()).getSeconds());
+    return new Reply(200, Reply.JSON, set.toJson().getBytes(StandardCharsets.UTF_8),
+        Map.of("Cache-Control", "max-age=" + maxAge));
+  }
+
+  /** POST /recipe/session: a new session. */
+  Reply createSession(Call call) {
+    Json in = call.json();
+    String userId = in.requiredString("userId");
+    Map<String, Object> jwtPayload = in.requiredObject("userDataInJWT");
+    Map<String, Object> sessionData = in.requiredObject("userDataInDatabase");
+    boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
+    warnIfStaticKeyAsked(in);
+    Session s = validated(() -> hallpass.createNewSession(userId, jwtPayload, sessionData));
+    metrics.sessionsCreated.increment();
+    return Reply.json(issued(s, enableAntiCsrf));
+  }
+
+  /** POST /recipe/session/verify: the SDK asks only to check the database or for old tokens. */
+  Reply verifySession(Call call) {
+    Json in = call.json();
+    String accessToken = in.requiredString("accessToken");
+    String antiCsrfToken = in.optionalString("antiCsrfToken");
+    boolean doAntiCsrfCheck = in.requiredBoolean("doAntiCsrfCheck");
+    boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
+    boolean checkDatabase = in.optionalBoolean("checkDatabase", false);
+    try {
+      Session s = hallpass.getSession(accessToken, antiCsrfToken, doAntiCsrfCheck && enableAntiCsrf);
+      if (checkDatabase) {
+        hallpass.getSessionInformation(s.getHandle()); // UNAUTHORISED once revoked
+      }
+      metrics.sessionsVerified.increment();
+      Map<String, Object> out = status(OK);
+      out.put("session", sessionJson(s));
+      return Reply.json(out);
+    } catch (HallpassException e) {
+      return credentialError(e);
+    }
+  }
+
+  /** POST /recipe/session/refresh: rotates the refresh token; a replay is theft. */
+  Reply refreshSession(Call call) {
+    Json in = call.json();
+    String refreshToken = in.requiredString("refreshToken");
+    String antiCsrfToken = in.optionalString("antiCsrfToken");
+    boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
+    warnIfStaticKeyAsked(in);
+    try {
+      Session s = hallpass.refreshSession(refreshToken, antiCsrfToken, enableAntiCsrf);
+      metrics.sessionsRefreshed.increment();
+      return Reply.json(issued(s, enableAntiCsrf));
+    } catch (HallpassException e) {
+      if (e.getType() == HallpassException.Type.TOKEN_THEFT_DETECTED) {
+        metrics.theftDetected.increment();
+        LOG.warn("refresh token reuse: session {} revoked", e.getSessionHandle());
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("handle", e.getSessionHandle());
+        session.put("userId", e.getUserId());
+        session.put("recipeUserId", e.getUserId());
+        Map<String, Object> out = status(TOKEN_THEFT_DETECTED);
+        out.put("session", session);
+        return Reply.json(out);
+      }
+      return credentialError(e);
+    }
+  }
+
+  /**
+   * POST /recipe/session/regenerate: replaces the session's payload and re-signs the access token
+   * (same expiry). For a genuine but expired token it only stores the payload and returns no token,
+   * as SuperTokens core does: the next refresh carries it.
+   */
+  Reply regenerateSession(Call call) {
+    Json in = call.json();
+    String accessToken = in.requiredString("accessToken");
+    Map<String, Object> newPayload = in.optionalObject("userDataInJWT");
+    try {
+      Session s = hallpass.getSession(accessToken, null, false);
+      Map<String, Object> payload = newPayload != null ? newPayload
+          : hallpass.getJWTPayload(s.getHandle());
+      validatedRun(() -> s.updateJWTPayload(payload));
+      Map<String, Object> out = status(OK);
+      out.put("session", sessionJson(s));
+      out.put("accessToken", tokenJson(s.getAccessToken()));
+      return Reply.json(out);
+    } catch (HallpassException e) {
+      if (e.getType() != HallpassException.Type.TRY_REFRESH_TOKEN) {
+        return credentialError(e);
+      }
+    }
+    // getSession checks the signature before expiry, so TRY_REFRESH_TOKEN (with no anti-CSRF
+    // check asked) means a token this service signed that has expired: its claims are genuine.
+    Map<String, Object> claims = Json.claimsOf(accessToken);
+    String handle = (String) claims.get("sessionHandle");
+    try {
+      Map<String, Object> payload = newPayload != null ? newPayload
+          : hallpass.getJWTPayload(handle);
+      validatedRun(() -> hallpass.updateJWTPayload(handle, payload));
+      Map<String, Object> session = new LinkedHashMap<>();
+      session.put("handle", handle);
+      session.put("userId", claims.get("sub"));
+      session.put("recipeUserId", claims.get("rsub"));
+      session.put("userDataInJWT", payload);
+      session.put("tenantId", claims.get("tId"));
+      Map<String, Object> out = status(OK);
+      out.put("session", session);
+      return Reply.json(out);
+    } catch (HallpassException e) {
+      return credentialError(e);
+    }
+  }
+
+  /** GET /recipe/session?sessionHandle=: what the store knows. */
+  Reply sessionInformation(Call call) {
+    String handle = call.requiredQuery("sessionHandle");
+    try {
+      SessionInformation info = validated(() -> hallpass.getSessionInformation(handle));
+      Map<String, Object> out = status(OK);
+      out.put("sessionHandle", info.getHandle());
+      out.put("userId", info.getUserId());
+      out.put("recipeUserId", info.getUserId());
+      out.put("expiry", info.getExpiresAt().toEpochMilli());
+      out.put("userDataInDatabase", info.getSessionData());
+      out.put("userDataInJWT", info.getJWTPayload());
+      out.put("timeCreated", info.getCreatedAt().toEpochMilli());
+      out.put("tenantId", info.getTenantId());
+      return Reply.json(out);
+    } catch (HallpassException e) {
+      return credentialError(e);
+    }
+  }
+
+  /** PUT /recipe/session/data: replaces the session data. */
+  Reply updateSessionData(Call call) {
+    Json in = call.json();
+    String handle = in.requiredString("sessionHandle");
+    Map<String, Object> data = in.requiredObject("userDataInDatabase");
+    try {
+      validatedRun(() -> hallpass.updateSessionData(handle, data));
+      return Reply.json(status(OK));
+    } catch (HallpassException e) {
+      return credentialError(e);
+    }
+  }
+
+  /** PUT /recipe/jwt/data: replaces the access-token payload from the next token on. */
+  Reply updateJwtData(Call call) {
+    Json in = call.json();
+    String handle = in.requiredString("sessionHandle");
+    Map<String, Object> payload = in.requiredObject("userDataInJWT");
+    try {
+      validatedRun(() -> hallpass.updateJWTPayload(handle, payload));
+      return Reply.json(status(OK));
+    } catch (HallpassException e) {
+      return credentialError(e);
+    }
+  }
+
+  /** GET /recipe/session/user?userId=: the user's live session handles. */
+  Reply sessionHandlesOfUser(Call call) {
+    String userId = call.requiredQuery("userId");
+    // Accepted for the protocol; one tenant and no account linking make them change nothing.
+    call.optionalBooleanQuery("fetchSessionsForAllLinkedAccounts", true);
+    call.optionalBooleanQuery("fetchAcrossAllTenants", false);
+    List<String> handles = validated(() -> hallpass.getAllSessionHandlesForUser(userId));
+    Map<String, Object> out = status(OK);
+    out.put("sessionHandles", handles);
+    return Reply.json(out);
+  }
+
+  /** POST /recipe/session/remove: by handles, or every session of a user. */
+  Reply removeSessions(Call call) {
+    Json in = call.json();
+    List<String> handles = in.optionalStringArray("sessionHandles");
+    List<String> revoked;
+    if (handles != null) {
+      revoked = validated(() -> hallpass.revokeMultipleSessions(handles));
+    } else if (in.has("userId")) {
+      String userId = in.requiredString("userId");
+      in.optionalBoolean("revokeSessionsForLinkedAccounts", true);
+      in.optionalBoolean("revokeAcrossAllTenants", false);
+      revoked = validated(() -> hallpass.revokeAllSessionsForUser(userId));
+    } else {
+      throw new BadRequest("Field name 'sessionHandles' or 'userId' is required in JSON input");
+    }
+    Map<String, Object> out = status(OK);
+    out.put("sessionHandlesRevoked", revoked);
+    return Reply.json(out);
+  }
+
+  /** POST /recipe/jwt: a JWT for other services, signed with the current session key. */
+  Reply createJwt(Call call) {
+    Json in = call.json();
+    Map<String, Object> payload = in.requiredObject("payload");
+    long validity = in.requiredLong("validity", 1, MAX_JWT_VALIDITY_SECONDS);
+    String algorithm = in.requiredString("algorithm");
+    in.optionalString("jwksDomain"); // the issuer is the SDK's business: it sets "iss" itself
+    // Signed with the rotating key either way: verifiable while that key is published (see README).
+    in.optionalBoolean("useStaticSigningKey", true);
+    if (!algorithm.toUpperCase(Locale.ROOT).equals("RS256")) {
+      return Reply.json(status("UNSUPPORTED_ALGORITHM_ERROR"));
+    }
+    String jwt = validated(() -> hallpass.createJWT(payload, Duration.ofSeconds(validity)));
+    Map<String, Object> out = status(OK);
+    out.put("jwt", jwt);
+    return Reply.json(out);
+  }
+
+  /** GET /user/id: Hallpass keeps no user accounts, so no user id is known. */
+  Reply userById(Call call) {
+    call.requiredQuery("userId");
+    return Reply.json(status("UNKNOWN_USER_ID_ERROR"));
+  }
+
+  /** GET /users/count: no user accounts are kept here. */
+  Reply usersCount(Call call) {
+    Map<String, Object> out = status(OK);
+    out.put("count", 0);
+    return Reply.json(out);
+  }
+
+  /** GET /recipe/multitenancy/tenant/list/v2: only the default tenant exists. */
+  Reply tenants(Call call) {
+    Map<String, Object> tenant = new LinkedHashMap<>();
+    tenant.put("tenantId", "public");
+    tenant.put("thirdParty", Map.of("providers", List.of()));
+    tenant.put("coreConfig", Map.of());
+    Map<String, Object> out = status(OK);
+    out.put("tenants", List.of(tenant));
+    return Reply.json(out);
+  }
+
+  private Map<String, Object> issued(Session s, boolean enableAntiCsrf) {
+    SessionTokens t = s.getTokens();
+    long createdMillis = issuedAtMillis(t.getAccessToken());
+    Map<String, Object> out = status(OK);
+    out.put("session", sessionJson(s));
+    out.put("accessToken", tokenJson(t.getAccessToken()));
+    out.put("refreshToken", Map.of("token", t.getRefreshToken(),
+        "expiry", t.getRefreshTokenExpiry().toEpochMilli(), "createdTime", createdMillis));
+    if (enableAntiCsrf && t.getAntiCsrfToken() != null) {
+      out.put("antiCsrfToken", t.getAntiCsrfToken());
+    }
+    return out;
+  }
+
+  private static Map<String, Object> sessionJson(Session s) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("handle", s.getHandle());
+    m.put("userId", s.getUserId());
+    m.put("recipeUserId", s.getUserId());
+    m.put("userDataInJWT", s.getJWTPayload());
+    m.put("tenantId", s.getTenantId());
+    return m;
+  }
+
+  /** {@code {token, expiry, createdTime}} of an access token this engine just issued. */
+  private static Map<String, Object> tokenJson(String accessToken) {
+    Map<String, Object> claims = Json.claimsOf(accessToken);
+    return Map.of("token", accessToken,
+        "expiry", ((Number) claims.get("exp")).longValue() * 1000,
+        "createdTime", ((Number) claims.get("iat")).longValue() * 1000);
+  }
+
+  private static long issuedAtMillis(String accessToken) {
+    return ((Number) Json.claimsOf(accessToken).get("iat")).longValue() * 1000;
+  }
+
+  private static Map<String, Object> status(String status) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("status", status);
+    return m;
+  }
+
+  /** UNAUTHORISED and TRY_REFRESH_TOKEN as results; anything else is not the caller's doing. */
+  private static Reply credentialError(HallpassException e) {
+    switch (e.getType()) {
+      case UNAUTHORISED:
+      case TRY_REFRESH_TOKEN:
+        Map<String, Object> out = status(e.getType().name());
+        out.put("message", e.getMessage()); // engine messages never hold tokens or data
+        return Reply.json(out);
+      default:
+        throw e;
+    }
+  }
+
+  /** Runs an engine call whose IllegalArgumentException means the caller's input is invalid. */
+  private static <T> T validated(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(e.getMessage());
+    }
+  }
+
+  private static void validatedRun(Runnable call) {
+    validated(() -> {
+      call.run();
+      return null;
+    });
+  }
+
+  /**
+   * Static access-token signing keys ({@code useDynamicSigningKey: false}) are not supported by the
+   * engine: the request is served with the rotating key, and that is logged once.
+   */
+  private void warnIfStaticKeyAsked(Json in) {
+    if (!in.optionalBoolean("useDynamicSigningKey", true)
+        && staticKeyWarned.compareAndSet(false, true)) {
+      LOG.warn("a client asked for static access-token signing keys; Hallpass signs with its "
+          + "rotating keys only (kid d-...), which SDKs configured with "
+          + "useDynamicAccessTokenSigningKey=false reject");
+    }
+  }
+}

@@ -1,0 +1,254 @@
+package dev.hallpass.server;
+
+import dev.hallpass.Hallpass;
+import dev.hallpass.jdbc.JdbcSessionStores;
+import dev.hallpass.spi.SessionStore;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running server: the engine over its store, and Jetty in front of it.
+ *
+ * <p>{@link #close()} stops gracefully: the connector stops accepting, in-flight requests finish
+ * (up to the configured shutdown timeout; new ones get 503), then the engine and its database pool
+ * close. Several processes over one PostgreSQL or MariaDB database act as one service, since the
+ * engine keeps sessions and signing keys only in the database.
+ */
+final class HallpassServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(HallpassServer.class);
+
+  private final Server jetty;
+  private final ServerConnector connector;
+  private final GracefulHandler graceful;
+  private final Hallpass engine;
+  private final Metrics metrics;
+  private final int port;
+  private boolean closed;
+
+  private HallpassServer(Server jetty, ServerConnector connector, GracefulHandler graceful,
+      Hallpass engine, Metrics metrics) {
+    this.jetty = jetty;
+    this.connector = connector;
+    this.graceful = graceful;
+    this.engine = engine;
+    this.metrics = metrics;
+    this.port = connector.getLocalPort();
+  }
+
+  /**
+   * Opens the store, builds the engine and starts listening. The engine (database, migrations,
+   * signing keys) is built on a second thread while Jetty starts: requests that arrive in between
+   * wait for it, so the first answer, {@code /hello} included, comes from a ready server.
+   *
+   * @throws dev.hallpass.HallpassException GENERAL_ERROR when the database cannot be opened
+   * @throws Exception when Jetty cannot start (the port is taken, say)
+   */
+  static HallpassServer start(ServerConfig config, Clock clock) throws Exception {
+    CompletableFuture<Hallpass> engineBuilt = new CompletableFuture<>();
+    Thread builder = new Thread(() -> {
+      try {
+        engineBuilt.complete(buildEngine(config, clock));
+      } catch (Throwable e) {
+        engineBuilt.completeExceptionally(e);
+      }
+    }, "hallpass-engine-start");
+    builder.start();
+
+    Metrics metrics = new Metrics();
+    QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4);
+    threads.setName("hallpass-http");
+    Server jetty = new Server(threads);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setSendServerVersion(false);
+    http.setSendXPoweredBy(false);
+    ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(config.host());
+    connector.setPort(config.port());
+    connector.setIdleTimeout(30_000);
+    jetty.addConnector(connector);
+    StartupGate gate = new StartupGate();
+    GracefulHandler graceful = new GracefulHandler(gate);
+    jetty.setHandler(graceful);
+    jetty.setErrorHandler(HallpassServer::plainError);
+    jetty.setStopTimeout(config.shutdownTimeout().toMillis());
+    try {
+      jetty.start();
+    } catch (Exception e) {
+      gate.fail();
+      stopQuietly(jetty);
+      try {
+        engineBuilt.join().close();
+      } catch (CompletionException ignored) {
+        // the bind failure is the one to report
+      }
+      metrics.close();
+      throw e;
+    }
+    Hallpass engine;
+    try {
+      engine = engineBuilt.join();
+    } catch (CompletionException e) {
+      gate.fail();
+      stopQuietly(jetty);
+      metrics.close();
+      throw unwrap(e);
+    }
+    gate.open(new ApiHandler(new CoreDriverApi(engine, metrics, clock),
+        new ApiKeys(config.apiKeys()), metrics));
+    return new HallpassServer(jetty, connector, graceful, engine, metrics);
+  }
+
+  private static Hallpass buildEngine(ServerConfig config, Clock clock) {
+    SessionStore store = openStore(config);
+    try {
+      return Hallpass.builder()
+          .store(store)
+          .clock(clock)
+          // The SDK decides per request whether anti-CSRF applies (enableAntiCsrf); tokens always
+          // carry one so that either choice can be honoured.
+          .antiCsrf(true)
+          .accessTokenValidity(config.accessTokenValidity())
+          .refreshTokenValidity(config.refreshTokenValidity())
+          .signingKeyRotationInterval(config.signingKeyRotationInterval())
+          .refreshGracePeriod(config.refreshGracePeriod())
+          .build();
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  private static RuntimeException unwrap(CompletionException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof RuntimeException) {
+      return (RuntimeException) cause;
+    }
+    if (cause instanceof Error) {
+      throw (Error) cause;
+    }
+    return e;
+  }
+
+  private static void stopQuietly(Server jetty) {
+    try {
+      jetty.stop();
+    } catch (Exception e) {
+      LOG.warn("the HTTP server did not stop cleanly", e);
+    }
+  }
+
+  /** Holds requests that arrive while the engine is starting; they go on once it is ready. */
+  private static final class StartupGate extends Handler.Wrapper {
+    private final CountDownLatch decided = new CountDownLatch(1);
+
+    StartupGate() {
+      super(true); // the API handler is set after start
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+      decided.await();
+      if (getHandler() == null) { // start-up failed; the server is stopping
+        Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);
+        return true;
+      }
+      return super.handle(request, response, callback);
+    }
+
+    void open(Handler api) {
+      setHandler(api);
+      decided.countDown();
+    }
+
+    void fail() {
+      decided.countDown();
+    }
+  }
+
+  private static SessionStore openStore(ServerConfig config) {
+    if (config.inMemoryStore()) {
+      return SessionStore.inMemory();
+    }
+    if (config.databaseUrl() == null) {
+      return JdbcSessionStores.embedded(config.dataDir());
+    }
+    return JdbcSessionStores.builder()
+        .jdbcUrl(config.databaseUrl())
+        .username(config.databaseUser())
+        .password(config.databasePassword())
+        .maximumPoolSize(config.databasePoolSize())
+        .build();
+  }
+
+  /** Jetty's own errors (malformed HTTP, oversized headers): status and reason as plain text. */
+  private static boolean plainError(Request request, Response response, Callback callback) {
+    Object s = request.getAttribute(ErrorHandler.ERROR_STATUS);
+    int status = s instanceof Integer ? (Integer) s : 500;
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, Reply.TEXT);
+    response.write(true, ByteBuffer.wrap(
+        (status + " " + HttpStatus.getMessage(status)).getBytes(StandardCharsets.UTF_8)), callback);
+    return true;
+  }
+
+  /** The port it listens on (the chosen one when configured with 0). */
+  int port() {
+    return port;
+  }
+
+  /** The base URI to give the SDKs as {@code connectionURI}. */
+  URI uri() {
+    String host = connector.getHost();
+    if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.indexOf(':') >= 0) {
+      host = "[" + host + "]";
+    }
+    return URI.create("http://" + host + ":" + port);
+  }
+
+  /** Requests being handled now. */
+  long inFlightRequests() {
+    return graceful.getCurrentRequestCount();
+  }
+
+  /** Blocks until the server has stopped. */
+  void join() throws InterruptedException {
+    jetty.join();
+  }
+
+  /** Stops gracefully, then closes the engine and its store. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    stopQuietly(jetty);
+    try {
+      engine.close();
+    } finally {
+      metrics.close();
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.hallpass.server;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.concurrent.TimeUnit;
+
+/** The server's Prometheus metrics; one registry per server instance. */
+final class Metrics {
+  /** The Prometheus text exposition format served at {@code /metrics}. */
+  static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final Counter sessionsCreated = counter("hallpass.session.creations",
+      "Sessions created (POST /recipe/session)");
+  final Counter sessionsRefreshed = counter("hallpass.session.refreshes",
+      "Successful refreshes (POST /recipe/session/refresh)");
+  final Counter sessionsVerified = counter("hallpass.session.verifications",
+      "Successful server-side verifications (POST /recipe/session/verify); the SDKs verify most "
+          + "access tokens themselves against the JWKS");
+  final Counter theftDetected = counter("hallpass.token.thefts.detected",
+      "Refresh-token replays answered TOKEN_THEFT_DETECTED (the session was revoked)");
+
+  private Counter counter(String name, String help) {
+    return Counter.builder(name).description(help).register(registry);
+  }
+
+  /** Records one HTTP request; {@code route} is the endpoint's template, never the raw path. */
+  void recordRequest(String route, String method, int status, long nanos) {
+    Timer.builder("hallpass.http.requests")
+        .description("HTTP requests by endpoint, method and status")
+        .tag("route", route)
+        .tag("method", method)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+
+  void close() {
+    registry.close();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.hallpass.server;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The server's validated settings. Built only by {@link Cli}, which checks every value and names
+ * the offending option; this type checks nothing itself.
+ *
+ * @param host address to bind
+ * @param port port to bind; 0 picks a free one
+ * @param databaseUrl JDBC URL, or null for the embedded H2 database in {@code dataDir}
+ * @param databaseUser may be null
+ * @param databasePassword may be null; never printed
+ * @param databasePoolSize connections in the pool (JDBC URL only)
+ * @param dataDir directory of the embedded H2 database
+ * @param inMemoryStore keep sessions in this process's memory (tests and trials)
+ * @param apiKeys accepted {@code api-key} values; empty means no key is required
+ * @param accessTokenValidity lifetime of an access token
+ * @param refreshTokenValidity lifetime of a session without refresh
+ * @param signingKeyRotationInterval how long one signing key signs
+ * @param refreshGracePeriod how long a just-replaced refresh token still answers with its child
+ * @param logLevel SLF4J simple-logger level name
+ * @param maxThreads the HTTP thread pool's size
+ * @param shutdownTimeout how long a graceful stop waits for in-flight requests
+ */
+record ServerConfig(
+    String host,
+    int port,
+    String databaseUrl,
+    String databaseUser,
+    String databasePassword,
+    int databasePoolSize,
+    Path dataDir,
+    boolean inMemoryStore,
+    List<String> apiKeys,
+    Duration accessTokenValidity,
+    Duration refreshTokenValidity,
+    Duration signingKeyRotationInterval,
+    Duration refreshGracePeriod,
+    String logLevel,
+    int maxThreads,
+    Duration shutdownTimeout) {
+
+  ServerConfig {
+    apiKeys = List.copyOf(apiKeys);
+  }
+
+  /** Which store the settings select, for the start-up log line (no URL parameters, no password). */
+  String storeDescription() {
+    if (inMemoryStore) {
+      return "in-memory (sessions are lost on exit)";
+    }
+    if (databaseUrl == null) {
+      return "embedded H2 in " + dataDir.toAbsolutePath().normalize();
+    }
+    int cut = databaseUrl.length();
+    for (char c : new char[] {'?', ';'}) {
+      int i = databaseUrl.indexOf(c);
+      if (i >= 0 && i < cut) {
+        cut = i;
+      }
+    }
+    return databaseUrl.substring(0, cut);
+  }
+
+  @Override
+  public String toString() {
+    return "ServerConfig{host=" + host + ", port=" + port + ", store=" + storeDescription()
+        + ", apiKeys=" + apiKeys.size() + " configured, accessTokenValidity=" + accessTokenValidity
+        + ", refreshTokenValidity=" + refreshTokenValidity + ", signingKeyRotationInterval="
+        + signingKeyRotationInterval + ", logLevel=" + logLevel + ", maxThreads=" + maxThreads + "}";
+  }
+}

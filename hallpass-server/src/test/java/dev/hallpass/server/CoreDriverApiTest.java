@@ -1,0 +1,305 @@
+package dev.hallpass.server;
+
+import static dev.hallpass.server.ApiClient.ok200;
+import static dev.hallpass.server.ApiClient.quote;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The endpoints' results, as the SDKs read them. */
+class CoreDriverApiTest {
+  private TestServer t;
+
+  @BeforeEach
+  void start() throws Exception {
+    t = new TestServer("--access-token-validity", "1h", "--refresh-grace-period", "10s");
+  }
+
+  @AfterEach
+  void stop() {
+    t.close();
+  }
+
+  private static JsonNode claims(String jwt) throws Exception {
+    return Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
+  }
+
+  private static JsonNode header(String jwt) throws Exception {
+    return Json.MAPPER.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]));
+  }
+
+  private JsonNode verify(String accessToken, String antiCsrf, boolean checkDatabase)
+      throws Exception {
+    return ok200(t.post("/recipe/session/verify", "{\"accessToken\":" + quote(accessToken)
+        + (antiCsrf == null ? "" : ",\"antiCsrfToken\":" + quote(antiCsrf))
+        + ",\"doAntiCsrfCheck\":true,\"enableAntiCsrf\":true,\"checkDatabase\":" + checkDatabase
+        + "}"));
+  }
+
+  @Test
+  void createSession_answersTheShapeTheSdkReads_andTheTokenHasTheV5Claims() throws Exception {
+    JsonNode n = t.createSession("alice", "{\"role\":\"admin\",\"iss\":\"http://api\"}",
+        "{\"cart\":1}");
+    JsonNode s = n.get("session");
+    assertThat(s.get("userId").asText()).isEqualTo("alice");
+    assertThat(s.get("recipeUserId").asText()).isEqualTo("alice");
+    assertThat(s.get("tenantId").asText()).isEqualTo("public");
+    assertThat(s.get("userDataInJWT")).isEqualTo(Json.MAPPER.readTree(
+        "{\"role\":\"admin\",\"iss\":\"http://api\"}"));
+    long now = TestServer.START.toEpochMilli();
+    assertThat(n.get("accessToken").get("createdTime").asLong()).isEqualTo(now);
+    assertThat(n.get("accessToken").get("expiry").asLong()).isEqualTo(now + 3_600_000);
+    assertThat(n.get("refreshToken").get("expiry").asLong()).isEqualTo(
+        now + Duration.ofDays(100).toMillis());
+    assertThat(n.get("refreshToken").get("token").asText()).isNotBlank();
+    assertThat(n.get("antiCsrfToken").asText()).isNotBlank();
+
+    String at = n.get("accessToken").get("token").asText();
+    JsonNode h = header(at);
+    assertThat(h.get("version").asText()).isEqualTo("5");
+    assertThat(h.get("alg").asText()).isEqualTo("RS256");
+    assertThat(h.get("kid").asText()).startsWith("d-");
+    JsonNode c = claims(at);
+    assertThat(c.get("sub").asText()).isEqualTo("alice");
+    assertThat(c.get("rsub").asText()).isEqualTo("alice");
+    assertThat(c.get("tId").asText()).isEqualTo("public");
+    assertThat(c.get("sessionHandle").asText()).isEqualTo(s.get("handle").asText());
+    assertThat(c.get("exp").isNumber()).isTrue();
+    assertThat(c.get("iat").isNumber()).isTrue();
+    assertThat(c.get("refreshTokenHash1").asText()).hasSize(64);
+    assertThat(c.get("antiCsrfToken").asText()).isEqualTo(n.get("antiCsrfToken").asText());
+    assertThat(c.get("role").asText()).isEqualTo("admin");
+  }
+
+  @Test
+  void createSession_withAntiCsrfDisabled_omitsTheToken() throws Exception {
+    JsonNode n = ok200(t.post("/public/recipe/session", "{\"userId\":\"u\",\"userDataInJWT\":{},"
+        + "\"userDataInDatabase\":{},\"enableAntiCsrf\":false}"));
+    assertThat(n.has("antiCsrfToken")).isFalse();
+  }
+
+  @Test
+  void verify_checksAntiCsrf_expiry_andTheDatabase() throws Exception {
+    JsonNode n = t.createSession("bob", "{}", "{}");
+    String at = n.get("accessToken").get("token").asText();
+    String csrf = n.get("antiCsrfToken").asText();
+    String handle = n.get("session").get("handle").asText();
+
+    JsonNode ok = verify(at, csrf, true);
+    assertThat(ok.get("status").asText()).isEqualTo("OK");
+    assertThat(ok.get("session").get("handle").asText()).isEqualTo(handle);
+    assertThat(ok.has("accessToken")).isFalse();
+
+    assertThat(verify(at, "wrong", false).get("status").asText()).isEqualTo("TRY_REFRESH_TOKEN");
+    assertThat(verify(at, null, false).get("status").asText()).isEqualTo("TRY_REFRESH_TOKEN");
+    assertThat(verify("not.a.jwt", csrf, false).get("status").asText()).isEqualTo("UNAUTHORISED");
+
+    ok200(t.post("/recipe/session/remove", "{\"sessionHandles\":[" + quote(handle) + "]}"));
+    // Without a database check a revoked session's token stays valid until it expires.
+    assertThat(verify(at, csrf, false).get("status").asText()).isEqualTo("OK");
+    JsonNode gone = verify(at, csrf, true);
+    assertThat(gone.get("status").asText()).isEqualTo("UNAUTHORISED");
+    assertThat(gone.get("message").asText()).isNotBlank();
+
+    t.clock.advance(Duration.ofHours(1));
+    assertThat(verify(at, csrf, false).get("status").asText()).isEqualTo("TRY_REFRESH_TOKEN");
+  }
+
+  @Test
+  void refresh_rotates_andAReplayedOlderTokenIsTheft() throws Exception {
+    JsonNode n0 = t.createSession("carol", "{\"a\":1}", "{}");
+    String rt0 = n0.get("refreshToken").get("token").asText();
+    String csrf0 = n0.get("antiCsrfToken").asText();
+    String handle = n0.get("session").get("handle").asText();
+
+    t.clock.advance(Duration.ofMinutes(5));
+    JsonNode n1 = t.refresh(rt0, csrf0);
+    assertThat(n1.get("status").asText()).isEqualTo("OK");
+    assertThat(n1.get("session").get("handle").asText()).isEqualTo(handle);
+    assertThat(n1.get("session").get("userDataInJWT").get("a").asInt()).isEqualTo(1);
+    assertThat(n1.get("accessToken").get("createdTime").asLong())
+        .isEqualTo(TestServer.START.plus(Duration.ofMinutes(5)).toEpochMilli());
+    String rt1 = n1.get("refreshToken").get("token").asText();
+    assertThat(rt1).isNotEqualTo(rt0);
+
+    t.clock.advance(Duration.ofMinutes(1)); // past the grace period: rt0 is now stale
+    JsonNode theft = t.refresh(rt0, csrf0);
+    assertThat(theft.get("status").asText()).isEqualTo("TOKEN_THEFT_DETECTED");
+    assertThat(theft.get("session").get("handle").asText()).isEqualTo(handle);
+    assertThat(theft.get("session").get("userId").asText()).isEqualTo("carol");
+    assertThat(theft.get("session").get("recipeUserId").asText()).isEqualTo("carol");
+    // The session is revoked: its newest refresh token no longer works either.
+    assertThat(t.refresh(rt1, n1.get("antiCsrfToken").asText()).get("status").asText())
+        .isEqualTo("UNAUTHORISED");
+    assertThat(t.get("/metrics").body())
+        .contains("hallpass_token_thefts_detected_total 1.0")
+        .contains("hallpass_session_refreshes_total 1.0");
+  }
+
+  @Test
+  void refresh_withUnknownOrUndecodableToken_isUnauthorisedWith200() throws Exception {
+    for (String token : new String[] {"", "garbage", "AAAA", "x".repeat(5000),
+        "AYPMP2bGSEVHr9GS6MFIfQvabiHa8C8iwsgqGJdPHlHaqQUe8w9fdXQufLXigCdRRuEy5QPmjTPj4SUF40_9_e4"}) {
+      JsonNode r = t.refresh(token, null);
+      assertThat(r.get("status").asText()).as(token).isEqualTo("UNAUTHORISED");
+    }
+  }
+
+  @Test
+  void refresh_withWrongAntiCsrf_isUnauthorised_andTheSessionSurvives() throws Exception {
+    JsonNode n = t.createSession("dave", "{}", "{}");
+    String rt = n.get("refreshToken").get("token").asText();
+    assertThat(t.refresh(rt, "wrong").get("status").asText()).isEqualTo("UNAUTHORISED");
+    assertThat(t.refresh(rt, n.get("antiCsrfToken").asText()).get("status").asText())
+        .isEqualTo("OK");
+  }
+
+  @Test
+  void sessionInformation_andData_roundTrip() throws Exception {
+    JsonNode n = t.createSession("erin", "{\"k\":\"v\"}", "{\"cart\":[1,2]}");
+    String handle = n.get("session").get("handle").asText();
+    JsonNode info = ok200(t.get("/recipe/session?sessionHandle=" + handle));
+    assertThat(info.get("status").asText()).isEqualTo("OK");
+    assertThat(info.get("sessionHandle").asText()).isEqualTo(handle);
+    assertThat(info.get("userId").asText()).isEqualTo("erin");
+    assertThat(info.get("recipeUserId").asText()).isEqualTo("erin");
+    assertThat(info.get("tenantId").asText()).isEqualTo("public");
+    assertThat(info.get("userDataInDatabase").toString()).isEqualTo("{\"cart\":[1,2]}");
+    assertThat(info.get("userDataInJWT").toString()).isEqualTo("{\"k\":\"v\"}");
+    assertThat(info.get("timeCreated").asLong()).isEqualTo(TestServer.START.toEpochMilli());
+    assertThat(info.get("expiry").asLong()).isGreaterThan(info.get("timeCreated").asLong());
+
+    assertThat(ok200(t.put("/recipe/session/data", "{\"sessionHandle\":" + quote(handle)
+        + ",\"userDataInDatabase\":{\"cart\":[]}}")).get("status").asText()).isEqualTo("OK");
+    assertThat(ok200(t.put("/recipe/jwt/data", "{\"sessionHandle\":" + quote(handle)
+        + ",\"userDataInJWT\":{\"k\":\"w\"}}")).get("status").asText()).isEqualTo("OK");
+    info = ok200(t.get("/recipe/session?sessionHandle=" + handle));
+    assertThat(info.get("userDataInDatabase").toString()).isEqualTo("{\"cart\":[]}");
+    assertThat(info.get("userDataInJWT").toString()).isEqualTo("{\"k\":\"w\"}");
+  }
+
+  @Test
+  void unknownHandle_isUnauthorised_forReadsAndUpdates() throws Exception {
+    String h = "00000000-0000-4000-8000-000000000000";
+    assertThat(ok200(t.get("/recipe/session?sessionHandle=" + h)).get("status").asText())
+        .isEqualTo("UNAUTHORISED");
+    assertThat(ok200(t.put("/recipe/session/data", "{\"sessionHandle\":\"" + h
+        + "\",\"userDataInDatabase\":{}}")).get("status").asText()).isEqualTo("UNAUTHORISED");
+    assertThat(ok200(t.put("/recipe/jwt/data", "{\"sessionHandle\":\"" + h
+        + "\",\"userDataInJWT\":{}}")).get("status").asText()).isEqualTo("UNAUTHORISED");
+  }
+
+  @Test
+  void reservedClaims_are400_andTheStoredPayloadIsUnchanged() throws Exception {
+    JsonNode n = t.createSession("frank", "{\"k\":1}", "{}");
+    String handle = n.get("session").get("handle").asText();
+    var r = t.put("/recipe/jwt/data", "{\"sessionHandle\":" + quote(handle)
+        + ",\"userDataInJWT\":{\"sessionHandle\":\"evil\"}}");
+    assertThat(r.statusCode()).isEqualTo(400);
+    assertThat(r.body()).contains("reserved claim name 'sessionHandle'");
+    JsonNode info = ok200(t.get("/recipe/session?sessionHandle=" + handle));
+    assertThat(info.get("userDataInJWT").toString()).isEqualTo("{\"k\":1}");
+  }
+
+  @Test
+  void regenerate_resignsWithTheNewPayload_sameExpiry() throws Exception {
+    JsonNode n = t.createSession("gina", "{\"a\":1}", "{}");
+    String at = n.get("accessToken").get("token").asText();
+    long expiry = n.get("accessToken").get("expiry").asLong();
+    t.clock.advance(Duration.ofMinutes(10));
+    JsonNode r = ok200(t.post("/recipe/session/regenerate", "{\"accessToken\":" + quote(at)
+        + ",\"userDataInJWT\":{\"a\":2}}"));
+    assertThat(r.get("status").asText()).isEqualTo("OK");
+    assertThat(r.get("session").get("userDataInJWT").toString()).isEqualTo("{\"a\":2}");
+    String newAt = r.get("accessToken").get("token").asText();
+    assertThat(r.get("accessToken").get("expiry").asLong()).isEqualTo(expiry);
+    assertThat(r.get("accessToken").get("createdTime").asLong())
+        .isEqualTo(TestServer.START.plus(Duration.ofMinutes(10)).toEpochMilli());
+    assertThat(claims(newAt).get("a").asInt()).isEqualTo(2);
+    assertThat(verify(newAt, n.get("antiCsrfToken").asText(), true).get("status").asText())
+        .isEqualTo("OK");
+  }
+
+  @Test
+  void regenerate_ofAnExpiredToken_storesThePayload_withoutANewToken() throws Exception {
+    JsonNode n = t.createSession("hank", "{\"a\":1}", "{}");
+    String at = n.get("accessToken").get("token").asText();
+    String handle = n.get("session").get("handle").asText();
+    t.clock.advance(Duration.ofHours(2));
+    JsonNode r = ok200(t.post("/recipe/session/regenerate", "{\"accessToken\":" + quote(at)
+        + ",\"userDataInJWT\":{\"a\":3}}"));
+    assertThat(r.get("status").asText()).isEqualTo("OK");
+    assertThat(r.has("accessToken")).isFalse();
+    assertThat(r.get("session").get("handle").asText()).isEqualTo(handle);
+    assertThat(r.get("session").get("userId").asText()).isEqualTo("hank");
+    JsonNode info = ok200(t.get("/recipe/session?sessionHandle=" + handle));
+    assertThat(info.get("userDataInJWT").toString()).isEqualTo("{\"a\":3}");
+  }
+
+  @Test
+  void regenerate_withAForgedToken_isUnauthorised() throws Exception {
+    JsonNode n = t.createSession("ivy", "{}", "{}");
+    String at = n.get("accessToken").get("token").asText();
+    String forged = at.substring(0, at.lastIndexOf('.') + 1) + "AAAA" + at.substring(
+        at.lastIndexOf('.') + 5);
+    assertThat(ok200(t.post("/recipe/session/regenerate", "{\"accessToken\":" + quote(forged)
+        + ",\"userDataInJWT\":{}}")).get("status").asText()).isEqualTo("UNAUTHORISED");
+  }
+
+  @Test
+  void listAndRemove_byHandlesAndByUser() throws Exception {
+    String h1 = t.createSession("jo", "{}", "{}").get("session").get("handle").asText();
+    String h2 = t.createSession("jo", "{}", "{}").get("session").get("handle").asText();
+    JsonNode list = ok200(t.get("/public/recipe/session/user?userId=jo"
+        + "&fetchSessionsForAllLinkedAccounts=true&fetchAcrossAllTenants=false"));
+    assertThat(list.get("sessionHandles").toString()).contains(h1, h2);
+    JsonNode removed = ok200(t.post("/recipe/session/remove",
+        "{\"sessionHandles\":[" + quote(h1) + ",\"nope\"]}"));
+    assertThat(removed.get("sessionHandlesRevoked").toString()).isEqualTo("[" + quote(h1) + "]");
+    removed = ok200(t.post("/public/recipe/session/remove", "{\"userId\":\"jo\","
+        + "\"revokeSessionsForLinkedAccounts\":true,\"revokeAcrossAllTenants\":false}"));
+    assertThat(removed.get("sessionHandlesRevoked").toString()).isEqualTo("[" + quote(h2) + "]");
+    assertThat(ok200(t.get("/recipe/session/user?userId=jo")).get("sessionHandles").size())
+        .isZero();
+  }
+
+  @Test
+  void createJwt_signsWithAKeyFromTheJwks() throws Exception {
+    JsonNode r = ok200(t.post("/recipe/jwt", "{\"payload\":{\"x\":1},\"validity\":120,"
+        + "\"algorithm\":\"RS256\",\"jwksDomain\":\"http://api\",\"useStaticSigningKey\":true}"));
+    assertThat(r.get("status").asText()).isEqualTo("OK");
+    String jwt = r.get("jwt").asText();
+    JsonNode c = claims(jwt);
+    assertThat(c.get("x").asInt()).isEqualTo(1);
+    assertThat(c.get("exp").asLong() - c.get("iat").asLong()).isEqualTo(120);
+    String jwks = t.get("/.well-known/jwks.json").body();
+    assertThat(jwks).contains(header(jwt).get("kid").asText());
+    assertThat(ok200(t.post("/recipe/jwt", "{\"payload\":{},\"validity\":1,"
+        + "\"algorithm\":\"HS256\"}")).get("status").asText())
+        .isEqualTo("UNSUPPORTED_ALGORITHM_ERROR");
+  }
+
+  @Test
+  void userById_isAlwaysUnknown_andUsersCountIsZero() throws Exception {
+    assertThat(ok200(t.get("/user/id?userId=alice")).get("status").asText())
+        .isEqualTo("UNKNOWN_USER_ID_ERROR");
+    JsonNode count = ok200(t.get("/users/count"));
+    assertThat(count.get("count").asInt()).isZero();
+    JsonNode tenants = ok200(t.get("/recipe/multitenancy/tenant/list/v2"));
+    assertThat(tenants.get("tenants").get(0).get("tenantId").asText()).isEqualTo("public");
+  }
+
+  @Test
+  void metrics_countCreatedAndVerified() throws Exception {
+    JsonNode n = t.createSession("kim", "{}", "{}");
+    verify(n.get("accessToken").get("token").asText(), n.get("antiCsrfToken").asText(), false);
+    String m = t.get("/metrics").body();
+    assertThat(m).contains("hallpass_session_creations_total 1.0")
+        .contains("hallpass_session_verifications_total 1.0");
+  }
+}
