@@ -1,0 +1,305 @@
+package dev.hallpass.servlet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hallpass.HallpassException;
+import dev.hallpass.Session;
+import dev.hallpass.SessionTokens;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Reads session tokens from requests and writes them to responses, in the cookie and header
+ * formats of the SuperTokens frontend SDKs.
+ */
+final class Transport {
+  static final String ACCESS_COOKIE = "sAccessToken";
+  static final String REFRESH_COOKIE = "sRefreshToken";
+  static final String ACCESS_HEADER = "st-access-token";
+  static final String REFRESH_HEADER = "st-refresh-token";
+  static final String FRONT_TOKEN = "front-token";
+  static final String ANTI_CSRF = "anti-csrf";
+  static final String AUTH_MODE = "st-auth-mode";
+  static final String RID = "rid";
+  static final String EXPOSE = "Access-Control-Expose-Headers";
+  static final String REFRESH_PATH = "/session/refresh";
+  static final String SIGN_OUT_PATH = "/signout";
+  static final Set<TokenTransfer> BOTH = EnumSet.of(TokenTransfer.COOKIE, TokenTransfer.HEADER);
+
+  /** Longer cookie or header values are refused before any parsing (core caps tokens lower). */
+  static final int MAX_TOKEN_CHARS = 16 * 1024;
+  /**
+   * The access-token cookie outlives the token: its expiry is checked from the JWT, and an expired
+   * token still tells the server to answer "try refresh" rather than "unauthorised". A year, as
+   * browsers cap cookie lifetimes at 400 days.
+   */
+  private static final Duration ACCESS_COOKIE_LIFETIME = Duration.ofDays(365);
+  private static final DateTimeFormatter COOKIE_DATE =
+      DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+          .withZone(ZoneOffset.UTC);
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String refreshPath;
+  private final SameSite sameSite;
+  private final String domain;
+  private final boolean secure;
+  private final Clock clock;
+
+  Transport(String apiBasePath, SameSite sameSite, String domain, boolean secure, Clock clock) {
+    this.refreshPath = apiBasePath + REFRESH_PATH;
+    this.sameSite = sameSite;
+    this.domain = domain;
+    this.secure = secure;
+    this.clock = clock;
+  }
+
+  // ---- reading ----
+
+  /**
+   * The value of the one cookie with this name, or null when there is none.
+   *
+   * @throws HallpassException {@code duplicate} when the cookie appears more than once (stale
+   *     cookies of another path or domain: which one is current cannot be told), UNAUTHORISED when
+   *     the value is oversized
+   */
+  static String cookie(HttpServletRequest req, String name,
+      Supplier<HallpassException> duplicate) {
+    String found = null;
+    var headers = req.getHeaders("Cookie");
+    while (headers != null && headers.hasMoreElements()) {
+      String header = headers.nextElement();
+      int start = 0;
+      while (start < header.length()) {
+        int end = header.indexOf(';', start);
+        if (end < 0) {
+          end = header.length();
+        }
+        int eq = header.indexOf('=', start);
+        if (eq > start && eq < end && header.substring(start, eq).trim().equals(name)) {
+          if (found != null) {
+            throw duplicate.get();
+          }
+          found = unquote(header.substring(eq + 1, end).trim());
+          checkLength(found);
+        }
+        start = end + 1;
+      }
+    }
+    return found == null || found.isEmpty() ? null : found;
+  }
+
+  /**
+   * The token of the request's {@code Authorization: Bearer} header, or null without one.
+   *
+   * @throws HallpassException UNAUTHORISED for several Bearer headers or an oversized one
+   */
+  static String bearer(HttpServletRequest req) {
+    String found = null;
+    var headers = req.getHeaders("Authorization");
+    while (headers != null && headers.hasMoreElements()) {
+      String value = headers.nextElement().trim();
+      if (value.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        if (found != null) {
+          throw HallpassException.unauthorised("more than one Authorization: Bearer header");
+        }
+        found = value.substring(7).trim();
+        checkLength(found);
+      }
+    }
+    return found == null || found.isEmpty() ? null : found;
+  }
+
+  /** The {@code st-auth-mode} the client asked for, or null when it named none it knows. */
+  static TokenTransfer requestedMode(HttpServletRequest req) {
+    String mode = req.getHeader(AUTH_MODE);
+    if (mode == null) {
+      return null;
+    }
+    switch (mode.trim().toLowerCase(Locale.ROOT)) {
+      case "header":
+        return TokenTransfer.HEADER;
+      case "cookie":
+        return TokenTransfer.COOKIE;
+      default:
+        return null;
+    }
+  }
+
+  /** Whether the request names any session token, without judging it (never throws). */
+  static boolean carriesSessionToken(HttpServletRequest req) {
+    return carriesCookie(req) || carriesBearer(req);
+  }
+
+  /** Whether the request has a session cookie, without judging it (never throws). */
+  static boolean carriesCookie(HttpServletRequest req) {
+    var cookies = req.getHeaders("Cookie");
+    while (cookies != null && cookies.hasMoreElements()) {
+      String c = cookies.nextElement();
+      if (c.contains(ACCESS_COOKIE + "=") || c.contains(REFRESH_COOKIE + "=")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the request has a Bearer token, without judging it (never throws). */
+  static boolean carriesBearer(HttpServletRequest req) {
+    var auth = req.getHeaders("Authorization");
+    while (auth != null && auth.hasMoreElements()) {
+      if (auth.nextElement().trim().regionMatches(true, 0, "Bearer ", 0, 7)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String unquote(String v) {
+    return v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"'
+        ? v.substring(1, v.length() - 1) : v;
+  }
+
+  private static void checkLength(String token) {
+    if (token.length() > MAX_TOKEN_CHARS) {
+      throw HallpassException.unauthorised("session token longer than " + MAX_TOKEN_CHARS
+          + " characters");
+    }
+  }
+
+  // ---- writing ----
+
+  /**
+   * Sends a new or refreshed session's tokens, its front-token, and (cookie mode, when the
+   * anti-CSRF mode uses it) its anti-CSRF token.
+   */
+  void sendSession(HttpServletRequest req, HttpServletResponse res, Session s, TokenTransfer mode,
+      boolean sendAntiCsrf) {
+    SessionTokens t = s.getTokens();
+    sendAccessToken(res, s, mode);
+    if (t.getRefreshToken() != null) {
+      if (mode == TokenTransfer.COOKIE) {
+        setCookie(res, REFRESH_COOKIE, t.getRefreshToken(), req.getContextPath() + refreshPath,
+            t.getRefreshTokenExpiry());
+      } else {
+        setHeader(res, REFRESH_HEADER, t.getRefreshToken());
+      }
+    }
+    if (sendAntiCsrf && mode == TokenTransfer.COOKIE && t.getAntiCsrfToken() != null) {
+      setHeader(res, ANTI_CSRF, t.getAntiCsrfToken());
+    }
+  }
+
+  /** Sends the session's current access token and its front-token. */
+  void sendAccessToken(HttpServletResponse res, Session s, TokenTransfer mode) {
+    if (mode == TokenTransfer.COOKIE) {
+      setCookie(res, ACCESS_COOKIE, s.getAccessToken(), "/",
+          clock.instant().plus(ACCESS_COOKIE_LIFETIME));
+    } else {
+      setHeader(res, ACCESS_HEADER, s.getAccessToken());
+    }
+    setHeader(res, FRONT_TOKEN, frontToken(s));
+    res.setHeader("Cache-Control", "no-store");
+  }
+
+  /**
+   * Tells the client to drop its tokens: expired empty cookies (same path and domain) and/or empty
+   * token headers, and {@code front-token: remove}.
+   */
+  void clear(HttpServletRequest req, HttpServletResponse res, Set<TokenTransfer> modes) {
+    if (modes.contains(TokenTransfer.COOKIE)) {
+      setCookie(res, ACCESS_COOKIE, "", "/", null);
+      setCookie(res, REFRESH_COOKIE, "", req.getContextPath() + refreshPath, null);
+    }
+    if (modes.contains(TokenTransfer.HEADER)) {
+      setHeader(res, ACCESS_HEADER, "");
+      setHeader(res, REFRESH_HEADER, "");
+    }
+    setHeader(res, FRONT_TOKEN, "remove");
+  }
+
+  /** {@code expires} null clears the cookie. */
+  private void setCookie(HttpServletResponse res, String name, String value, String path,
+      Instant expires) {
+    StringBuilder b = new StringBuilder(256 + value.length())
+        .append(name).append('=').append(value).append("; Path=").append(path);
+    if (domain != null) {
+      b.append("; Domain=").append(domain);
+    }
+    Instant at = expires == null ? Instant.EPOCH : expires;
+    // Rounded up: Expires is exact, Max-Age whole seconds.
+    long maxAge = expires == null ? 0
+        : Math.max(0, (expires.toEpochMilli() - clock.millis() + 999) / 1000);
+    b.append("; Expires=").append(COOKIE_DATE.format(at)).append("; Max-Age=").append(maxAge)
+        .append("; HttpOnly");
+    if (secure) {
+      b.append("; Secure");
+    }
+    b.append("; SameSite=").append(sameSite.attribute());
+    res.addHeader("Set-Cookie", b.toString());
+  }
+
+  private static void setHeader(HttpServletResponse res, String name, String value) {
+    res.setHeader(name, value);
+    expose(res, name);
+  }
+
+  /** Adds {@code name} to {@code Access-Control-Expose-Headers}, keeping what is there. */
+  static void expose(HttpServletResponse res, String name) {
+    Set<String> names = new LinkedHashSet<>();
+    for (String v : res.getHeaders(EXPOSE)) {
+      for (String n : v.split(",")) {
+        if (!n.isBlank()) {
+          names.add(n.trim().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    if (names.add(name.toLowerCase(Locale.ROOT))) {
+      res.setHeader(EXPOSE, String.join(", ", names));
+    }
+  }
+
+  /**
+   * The {@code front-token} header: standard base64 of the UTF-8 JSON {@code {"uid", "ate" (ms),
+   * "up" (the access token's whole payload)}}. The SDK reads {@code up.iat} to estimate clock skew
+   * and shows {@code up} as the access-token payload.
+   */
+  static String frontToken(Session s) {
+    String at = s.getAccessToken();
+    int d1 = at.indexOf('.');
+    int d2 = at.indexOf('.', d1 + 1);
+    try {
+      JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(at.substring(d1 + 1, d2)));
+      ObjectNode front = JSON.createObjectNode();
+      front.put("uid", s.getUserId());
+      front.put("ate", s.getAccessTokenExpiry().toEpochMilli());
+      front.set("up", payload);
+      return Base64.getEncoder().encodeToString(
+          JSON.writeValueAsString(front).getBytes(StandardCharsets.UTF_8));
+    } catch (java.io.IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      // Hallpass signed this token a moment ago: failing to read it is a bug, not bad input.
+      throw HallpassException.generalError("could not read the access token payload", e);
+    }
+  }
+
+  /** A small JSON object body, e.g. {@code {"message":"unauthorised"}}. */
+  static String json(String key, String value) {
+    try {
+      return JSON.writeValueAsString(java.util.Map.of(key, value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

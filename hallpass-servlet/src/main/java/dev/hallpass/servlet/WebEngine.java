@@ -1,0 +1,206 @@
+package dev.hallpass.servlet;
+
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import dev.hallpass.Session;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** The {@link HallpassWeb} implementation. Internal: use {@link HallpassWeb#builder}. */
+final class WebEngine implements HallpassWeb {
+  private static final System.Logger LOG = System.getLogger(HallpassWeb.class.getName());
+  private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
+  private final Hallpass engine;
+  private final String apiBasePath;
+  final Transport transport;
+  private final int sessionExpiredStatus;
+  private final AntiCsrfMode antiCsrf;
+  private final TokenTransfer allowed;
+
+  WebEngine(Hallpass engine, String apiBasePath, Transport transport, int sessionExpiredStatus,
+      AntiCsrfMode antiCsrf, TokenTransfer allowed) {
+    this.engine = engine;
+    this.apiBasePath = apiBasePath;
+    this.transport = transport;
+    this.sessionExpiredStatus = sessionExpiredStatus;
+    this.antiCsrf = antiCsrf;
+    this.allowed = allowed;
+  }
+
+  @Override
+  public Session getSession(HttpServletRequest req, HttpServletResponse res,
+      boolean enableCsrfProtection) {
+    return getSession(req, res, enableCsrfProtection, true);
+  }
+
+  @Override
+  public Session getSession(HttpServletRequest req, HttpServletResponse res,
+      boolean enableCsrfProtection, boolean sessionRequired) {
+    Objects.requireNonNull(req, "req");
+    Objects.requireNonNull(res, "res");
+    Found found = find(req, Transport.ACCESS_COOKIE,
+        // A stale cookie of another path or domain: a refresh rewrites ours.
+        () -> HallpassException.tryRefreshToken("more than one access-token cookie"));
+    if (found == null) {
+      if (!sessionRequired) {
+        return null;
+      }
+      throw HallpassException.unauthorised("no session tokens in the request");
+    }
+    // Header mode carries no ambient credentials, so it needs no anti-CSRF check.
+    boolean check = enableCsrfProtection && found.mode() == TokenTransfer.COOKIE
+        && !SAFE_METHODS.contains(req.getMethod());
+    if (check && lacksCustomHeader(req)) {
+      throw HallpassException.tryRefreshToken("anti-CSRF check failed: no rid header");
+    }
+    Session s = engine.getSession(found.token(), req.getHeader(Transport.ANTI_CSRF),
+        check && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    return new ResponseBoundSession(s, transport, req, res, found.mode());
+  }
+
+  @Override
+  public Session createNewSession(HttpServletRequest req, HttpServletResponse res, String userId,
+      Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+    Objects.requireNonNull(req, "req");
+    Objects.requireNonNull(res, "res");
+    TokenTransfer mode = allowed != TokenTransfer.ANY ? allowed
+        : Transport.requestedMode(req) == TokenTransfer.HEADER ? TokenTransfer.HEADER
+            : TokenTransfer.COOKIE;
+    Session s = engine.createNewSession(userId, jwtPayload, sessionData);
+    clearOtherMode(req, res, mode);
+    transport.sendSession(req, res, s, mode, antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    return new ResponseBoundSession(s, transport, req, res, mode);
+  }
+
+  @Override
+  public Session refreshSession(HttpServletRequest req, HttpServletResponse res) {
+    Objects.requireNonNull(req, "req");
+    Objects.requireNonNull(res, "res");
+    Found found = find(req, Transport.REFRESH_COOKIE,
+        () -> HallpassException.unauthorised("more than one refresh-token cookie"));
+    if (found == null) {
+      throw HallpassException.unauthorised("no refresh token in the request");
+    }
+    boolean cookie = found.mode() == TokenTransfer.COOKIE;
+    if (cookie && lacksCustomHeader(req)) {
+      throw HallpassException.unauthorised("anti-CSRF check failed on refresh: no rid header");
+    }
+    Session s = engine.refreshSession(found.token(), req.getHeader(Transport.ANTI_CSRF),
+        cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    clearOtherMode(req, res, found.mode());
+    transport.sendSession(req, res, s, found.mode(), antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    return new ResponseBoundSession(s, transport, req, res, found.mode());
+  }
+
+  @Override
+  public void sendErrorResponse(HallpassException error, HttpServletRequest req,
+      HttpServletResponse res) throws IOException {
+    if (res.isCommitted()) {
+      throw new IllegalStateException("cannot answer a Hallpass error: the response is already "
+          + "committed", error);
+    }
+    res.resetBuffer();
+    String message;
+    switch (error.getType()) {
+      case TRY_REFRESH_TOKEN:
+        message = "try refresh token";
+        break;
+      case UNAUTHORISED:
+        message = "unauthorised";
+        // Nothing to clear when the request carried no token; keeping quiet then also lets the
+        // SDK try a refresh rather than forget a session it may still have.
+        if (Transport.carriesSessionToken(req)) {
+          transport.clear(req, res, Transport.BOTH);
+        }
+        break;
+      case TOKEN_THEFT_DETECTED:
+        message = "token theft detected";
+        // The engine has already revoked the session.
+        transport.clear(req, res, Transport.BOTH);
+        LOG.log(System.Logger.Level.WARNING, "refresh token reuse: revoked session {0} of user {1}",
+            error.getSessionHandle(), error.getUserId());
+        break;
+      default:
+        LOG.log(System.Logger.Level.ERROR, "Hallpass failed while serving "
+            + req.getMethod() + " " + req.getRequestURI(), error);
+        write(res, 500, Transport.json("message", "internal error"));
+        return;
+    }
+    LOG.log(System.Logger.Level.DEBUG, "session error on {0} {1}: {2}", req.getMethod(),
+        req.getRequestURI(), error.getMessage());
+    write(res, sessionExpiredStatus, Transport.json("message", message));
+  }
+
+  static void write(HttpServletResponse res, int status, String json) throws IOException {
+    res.setStatus(status);
+    res.setContentType("application/json");
+    res.setCharacterEncoding("UTF-8");
+    res.setHeader("Cache-Control", "no-store");
+    res.getWriter().write(json);
+  }
+
+  @Override
+  public Hallpass engine() {
+    return engine;
+  }
+
+  @Override
+  public String apiBasePath() {
+    return apiBasePath;
+  }
+
+  @Override
+  public int sessionExpiredStatusCode() {
+    return sessionExpiredStatus;
+  }
+
+  @Override
+  public AntiCsrfMode antiCsrfMode() {
+    return antiCsrf;
+  }
+
+  /** A token and the transport it came by. */
+  private record Found(String token, TokenTransfer mode) {}
+
+  /** Whether {@link AntiCsrfMode#VIA_CUSTOM_HEADER} is on and the request lacks the header. */
+  private boolean lacksCustomHeader(HttpServletRequest req) {
+    return antiCsrf == AntiCsrfMode.VIA_CUSTOM_HEADER && req.getHeader(Transport.RID) == null;
+  }
+
+  /**
+   * Reads the token only from where the configuration and the client's {@code st-auth-mode} allow;
+   * null when there is none there.
+   */
+  private Found find(HttpServletRequest req, String cookieName,
+      Supplier<HallpassException> duplicateCookie) {
+    TokenTransfer mode = allowed != TokenTransfer.ANY ? allowed : Transport.requestedMode(req);
+    if (mode != TokenTransfer.COOKIE) {
+      String bearer = Transport.bearer(req);
+      if (bearer != null || mode == TokenTransfer.HEADER) {
+        return bearer == null ? null : new Found(bearer, TokenTransfer.HEADER);
+      }
+    }
+    String cookie = Transport.cookie(req, cookieName, duplicateCookie);
+    return cookie == null ? null : new Found(cookie, TokenTransfer.COOKIE);
+  }
+
+  /** A session given in one mode replaces whatever the client held in the other. */
+  private void clearOtherMode(HttpServletRequest req, HttpServletResponse res, TokenTransfer mode) {
+    if (allowed != TokenTransfer.ANY) {
+      return;
+    }
+    boolean otherPresent = mode == TokenTransfer.COOKIE
+        ? Transport.carriesBearer(req) : Transport.carriesCookie(req);
+    if (otherPresent) {
+      transport.clear(req, res, EnumSet.of(mode == TokenTransfer.COOKIE
+          ? TokenTransfer.HEADER : TokenTransfer.COOKIE));
+    }
+  }
+}

@@ -1,0 +1,271 @@
+package dev.hallpass.servlet;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import dev.hallpass.Session;
+import dev.hallpass.spi.SessionStore;
+import dev.hallpass.testkit.MutableClock;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/**
+ * A real Jetty 12 on a random port with Hallpass wired in the way an application would, plus an
+ * HTTP client that keeps cookies like a browser (path-scoped, dropped at Max-Age=0).
+ */
+final class TestApp implements AutoCloseable {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final Duration ACCESS_VALIDITY = Duration.ofMinutes(15);
+
+  final MutableClock clock = new MutableClock(Instant.parse("2031-03-04T05:06:07Z"));
+  final Hallpass engine;
+  final HallpassWeb web;
+  private final Server server;
+  final URI base;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private TestApp(UnaryOperator<Hallpass.Builder> engineSettings,
+      UnaryOperator<HallpassWeb.Builder> webSettings, int requestHeaderSize, String contextPath)
+      throws Exception {
+    engine = engineSettings.apply(Hallpass.builder().store(SessionStore.inMemory()).clock(clock)
+        .accessTokenValidity(ACCESS_VALIDITY).disableBackgroundCleanup()).build();
+    web = webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build();
+    server = new Server();
+    HttpConfiguration config = new HttpConfiguration();
+    config.setRequestHeaderSize(requestHeaderSize);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler(contextPath);
+    context.addFilter(new FilterHolder(web.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new AppServlet(web)), "/*");
+    server.setHandler(context);
+    server.start();
+    base = URI.create("http://127.0.0.1:" + connector.getLocalPort()
+        + ("/".equals(contextPath) ? "" : contextPath));
+  }
+
+  static TestApp start() throws Exception {
+    return start(b -> b, b -> b.allowInsecureCookies());
+  }
+
+  static TestApp start(UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
+      throws Exception {
+    return new TestApp(engine, web, 8 * 1024, "/");
+  }
+
+  static TestApp start(UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize,
+      String contextPath) throws Exception {
+    return new TestApp(b -> b, web, requestHeaderSize, contextPath);
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IllegalStateException("Jetty did not stop", e);
+    } finally {
+      engine.close();
+    }
+  }
+
+  /** A fresh browser-like client. */
+  Client client() {
+    return new Client();
+  }
+
+  /** The application under test: what a user of hallpass-servlet writes. */
+  private static final class AppServlet extends HttpServlet {
+    private final transient HallpassWeb web;
+
+    AppServlet(HallpassWeb web) {
+      this.web = web;
+    }
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse res)
+        throws ServletException, IOException {
+      String path = req.getPathInfo() == null ? "" : req.getPathInfo();
+      Map<String, Object> out = new LinkedHashMap<>();
+      switch (path) {
+        case "/signin": {
+          Session s = web.createNewSession(req, res, req.getParameter("user"),
+              Map.of("role", "reader"), Map.of("visits", 0));
+          out.put("userId", s.getUserId());
+          out.put("handle", s.getHandle());
+          break;
+        }
+        case "/api/session": {
+          Session s = web.getSession(req, res, true);
+          out.put("userId", s.getUserId());
+          out.put("handle", s.getHandle());
+          out.put("role", s.getJWTPayload().get("role"));
+          break;
+        }
+        case "/api/unchecked": {
+          out.put("userId", web.getSession(req, res, false).getUserId());
+          break;
+        }
+        case "/api/optional": {
+          Session s = web.getSession(req, res, true, false);
+          out.put("userId", s == null ? null : s.getUserId());
+          break;
+        }
+        case "/api/payload": {
+          Session s = web.getSession(req, res, true);
+          s.updateJWTPayload(Map.of("role", req.getParameter("role")));
+          out.put("role", s.getJWTPayload().get("role"));
+          break;
+        }
+        case "/api/revoke":
+          web.getSession(req, res, true).revokeSession();
+          break;
+        case "/api/store-down":
+          throw HallpassException.generalError("the session store failed",
+              new IllegalStateException("jdbc:postgresql://secret-host/db refused the connection"));
+        case "/api/wrapped":
+          throw new ServletException("app code wrapped it",
+              HallpassException.unauthorised("the app decided so"));
+        case "/api/plain-failure":
+          throw new IllegalStateException("not a Hallpass error");
+        default:
+          res.sendError(404);
+          return;
+      }
+      res.setContentType("application/json");
+      res.getWriter().write(JSON.writeValueAsString(out));
+    }
+  }
+
+  /** One response, with helpers to read what Hallpass sent. */
+  static final class Reply {
+    final HttpResponse<String> raw;
+
+    Reply(HttpResponse<String> raw) {
+      this.raw = raw;
+    }
+
+    int status() {
+      return raw.statusCode();
+    }
+
+    String body() {
+      return raw.body();
+    }
+
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+
+    /** The raw {@code Set-Cookie} headers for one cookie name. */
+    List<String> setCookies(String name) {
+      List<String> out = new ArrayList<>();
+      for (String c : raw.headers().allValues("Set-Cookie")) {
+        if (c.startsWith(name + "=")) {
+          out.add(c);
+        }
+      }
+      return out;
+    }
+
+    String setCookie(String name) {
+      List<String> c = setCookies(name);
+      if (c.size() != 1) {
+        throw new AssertionError("expected one Set-Cookie for " + name + ", got " + c);
+      }
+      return c.get(0);
+    }
+
+    String cookieValue(String name) {
+      String c = setCookie(name);
+      return c.substring(name.length() + 1, c.indexOf(';'));
+    }
+
+    /** The decoded {@code front-token} header. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> frontToken() throws IOException {
+      String ft = header("front-token");
+      return JSON.readValue(Base64.getDecoder().decode(ft), Map.class);
+    }
+
+    List<String> exposed() {
+      List<String> out = new ArrayList<>();
+      for (String v : raw.headers().allValues("Access-Control-Expose-Headers")) {
+        for (String n : v.split(",")) {
+          out.add(n.trim());
+        }
+      }
+      return out;
+    }
+  }
+
+  /** A client that keeps cookies the way a browser does, for this one server. */
+  final class Client {
+    /** name -> {value, path} */
+    final Map<String, String[]> jar = new LinkedHashMap<>();
+
+    Reply send(String method, String path, String... headers) throws Exception {
+      URI uri = base.resolve(base.getPath() + path);
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri)
+          .method(method, HttpRequest.BodyPublishers.noBody());
+      StringBuilder cookie = new StringBuilder();
+      for (Map.Entry<String, String[]> e : jar.entrySet()) {
+        if (uri.getPath().startsWith(e.getValue()[1])) {
+          cookie.append(cookie.length() == 0 ? "" : "; ").append(e.getKey()).append('=')
+              .append(e.getValue()[0]);
+        }
+      }
+      if (cookie.length() > 0) {
+        b.header("Cookie", cookie.toString());
+      }
+      for (int i = 0; i < headers.length; i += 2) {
+        b.header(headers[i], headers[i + 1]);
+      }
+      HttpResponse<String> r = http.send(b.build(),
+          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      for (String c : r.headers().allValues("Set-Cookie")) {
+        String name = c.substring(0, c.indexOf('='));
+        String value = c.substring(name.length() + 1, c.indexOf(';'));
+        String p = c.replaceAll("^.*; Path=([^;]*).*$", "$1");
+        if (c.contains("Max-Age=0")) {
+          jar.remove(name);
+        } else {
+          jar.put(name, new String[] {value, p});
+        }
+      }
+      return new Reply(r);
+    }
+
+    String cookie(String name) {
+      String[] c = jar.get(name);
+      return c == null ? null : c[0];
+    }
+  }
+}
