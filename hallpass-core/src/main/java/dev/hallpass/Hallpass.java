@@ -155,7 +155,7 @@ public interface Hallpass extends AutoCloseable {
   /**
    * Builds a {@link Hallpass}. Defaults: access tokens valid 1 hour, refresh tokens 100 days,
    * anti-CSRF tokens on, access-token blacklisting off, signing keys rotated every 7 days, refresh
-   * grace period 30 seconds, verified-token cache of 10,000 entries, a clean-up sweep every hour,
+   * grace period 30 seconds (at most the access-token validity), verified-token cache of 10,000 entries, a clean-up sweep every hour,
    * the system clock and a {@link SecureRandom}.
    */
   final class Builder {
@@ -165,7 +165,7 @@ public interface Hallpass extends AutoCloseable {
     private boolean antiCsrf = true;
     private boolean accessTokenBlacklisting = false;
     private Duration signingKeyRotationInterval = Duration.ofDays(7);
-    private Duration refreshGracePeriod = Duration.ofSeconds(30);
+    private Duration refreshGracePeriod; // null: 30 s, or the access-token validity if shorter
     private int verifiedTokenCacheSize = 10_000;
     private Duration cleanupInterval = Duration.ofHours(1);
     private int cleanupBatchSize = 1_000;
@@ -220,7 +220,8 @@ public interface Hallpass extends AutoCloseable {
     /**
      * How long after a refresh the refresh token it replaced is still answered with the same new
      * tokens (racing tabs, retries of a lost answer) instead of being treated as stolen. Default 30
-     * seconds; zero disables it.
+     * seconds, or the access-token validity if that is shorter; zero disables it. It may not be
+     * longer than the access-token validity.
      */
     public Builder refreshGracePeriod(Duration grace) {
       this.refreshGracePeriod = Objects.requireNonNull(grace, "refreshGracePeriod");
@@ -288,10 +289,13 @@ public interface Hallpass extends AutoCloseable {
       if (signingKeyRotationInterval.compareTo(Duration.ofMinutes(1)) < 0) {
         throw new IllegalStateException("signingKeyRotationInterval must be at least 1 minute");
       }
-      if (refreshGracePeriod.isNegative()) {
+      Duration grace = refreshGracePeriod != null ? refreshGracePeriod
+          : (accessTokenValidity.compareTo(Duration.ofSeconds(30)) < 0
+              ? accessTokenValidity : Duration.ofSeconds(30));
+      if (grace.isNegative()) {
         throw new IllegalStateException("refreshGracePeriod must not be negative");
       }
-      if (refreshGracePeriod.compareTo(accessTokenValidity) > 0) {
+      if (grace.compareTo(accessTokenValidity) > 0) {
         throw new IllegalStateException(
             "refreshGracePeriod must not be longer than accessTokenValidity");
       }
@@ -305,7 +309,7 @@ public interface Hallpass extends AutoCloseable {
         throw new IllegalStateException("cleanupBatchSize must be at least 1");
       }
       return new Engine(new EngineConfig(store, accessTokenValidity, refreshTokenValidity, antiCsrf,
-          accessTokenBlacklisting, signingKeyRotationInterval, refreshGracePeriod,
+          accessTokenBlacklisting, signingKeyRotationInterval, grace,
           verifiedTokenCacheSize, cleanupInterval, cleanupBatchSize, clock,
           secureRandom != null ? secureRandom : new SecureRandom()));
     }

@@ -28,6 +28,13 @@ public interface Session {
    */
   Map<String, Object> getJWTPayload();
 
+  /**
+   * The whole payload of the current access token: Hallpass's claims ({@code sub}, {@code exp},
+   * {@code iat}, {@code sessionHandle}, ...) and the application's. No database call. The map is
+   * unmodifiable. The SuperTokens frontend SDKs expect this as the {@code front-token}'s {@code up}.
+   */
+  Map<String, Object> getAccessTokenPayload();
+
   /** The current access token. */
   String getAccessToken();
 

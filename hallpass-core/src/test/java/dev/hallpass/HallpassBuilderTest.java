@@ -42,6 +42,14 @@ class HallpassBuilderTest {
   }
 
   @Test
+  void build_withShortAccessTokensAndDefaultGrace_succeeds() {
+    try (Hallpass h = Hallpass.builder().store(SessionStore.inMemory())
+        .accessTokenValidity(Duration.ofSeconds(10)).build()) {
+      assertThat(h.createNewSession("alice", null, null).getAccessTokenExpiry()).isNotNull();
+    }
+  }
+
+  @Test
   void build_withDefaults_hasAntiCsrfOnAndPublishesTwoKeys() {
     try (Hallpass h = Hallpass.builder().store(SessionStore.inMemory()).build()) {
       assertThat(h.isAntiCsrfEnabled()).isTrue();

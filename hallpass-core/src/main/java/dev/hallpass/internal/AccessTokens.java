@@ -61,10 +61,11 @@ final class AccessTokens {
     final String antiCsrfToken;
     final long expEpochSecond;
     final Map<String, Object> userPayload;
+    final Map<String, Object> allClaims;
 
     Verified(String token, SigningKey key, String userId, String tenantId, String handle,
         String refreshTokenHash, String antiCsrfToken, long expEpochSecond,
-        Map<String, Object> userPayload) {
+        Map<String, Object> userPayload, Map<String, Object> allClaims) {
       this.token = token;
       this.key = key;
       this.userId = userId;
@@ -74,6 +75,7 @@ final class AccessTokens {
       this.antiCsrfToken = antiCsrfToken;
       this.expEpochSecond = expEpochSecond;
       this.userPayload = userPayload;
+      this.allClaims = allClaims;
     }
   }
 
@@ -94,7 +96,8 @@ final class AccessTokens {
     claims.put(RECIPE_USER, userId);
     claims.putAll(userPayload);
     return new Verified(signClaims(key, claims), key, userId, tenantId, handle, refreshTokenHash,
-        antiCsrfToken, exp, Collections.unmodifiableMap(new LinkedHashMap<>(userPayload)));
+        antiCsrfToken, exp, Collections.unmodifiableMap(new LinkedHashMap<>(userPayload)),
+        Collections.unmodifiableMap(claims));
   }
 
   /** Signs arbitrary claims with the current key (a JWT for other services, not a session). */
@@ -154,10 +157,11 @@ final class AccessTokens {
     if (!valid) {
       throw HallpassException.unauthorised("access token signature is invalid");
     }
-    LinkedHashMap<String, Object> claims = Json.readUntrusted(payload);
-    if (claims == null) {
+    LinkedHashMap<String, Object> all = Json.readUntrusted(payload);
+    if (all == null) {
       throw HallpassException.unauthorised("access token payload is not a JSON object");
     }
+    LinkedHashMap<String, Object> claims = new LinkedHashMap<>(all);
     Object sub = claims.remove(SUB);
     Object exp = claims.remove(EXP);
     Object handle = claims.remove(SESSION_HANDLE);
@@ -173,7 +177,8 @@ final class AccessTokens {
       throw HallpassException.unauthorised("access token lacks Hallpass claims");
     }
     return new Verified(token, key, (String) sub, (String) tenant, (String) handle, (String) rth,
-        (String) csrf, ((Number) exp).longValue(), Collections.unmodifiableMap(claims));
+        (String) csrf, ((Number) exp).longValue(), Collections.unmodifiableMap(claims),
+        Collections.unmodifiableMap(all));
   }
 
   private SigningKey keyFor(String encodedHeader) {

@@ -43,6 +43,11 @@ final class EngineSession implements Session {
   }
 
   @Override
+  public Map<String, Object> getAccessTokenPayload() {
+    return access.allClaims;
+  }
+
+  @Override
   public String getAccessToken() {
     return access.token;
   }

@@ -99,13 +99,9 @@ public final class DemoMain {
 
   /** Builds the engine the way an application would, with the given options. */
   static Hallpass engine(Options o) {
-    Duration validity = o.accessTokenValidity();
-    Duration grace = Duration.ofSeconds(30);
     return Hallpass.builder()
         .store(JdbcSessionStores.embedded(o.dataDir()))
-        .accessTokenValidity(validity)
-        // The grace period for racing refreshes may not outlast an access token.
-        .refreshGracePeriod(validity.compareTo(grace) < 0 ? validity : grace)
+        .accessTokenValidity(o.accessTokenValidity())
         // Only VIA_TOKEN uses the engine's anti-CSRF tokens.
         .antiCsrf(o.antiCsrf() == AntiCsrfMode.VIA_TOKEN)
         .build();

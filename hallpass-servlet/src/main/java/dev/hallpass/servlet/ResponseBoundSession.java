@@ -51,6 +51,11 @@ final class ResponseBoundSession implements Session {
   }
 
   @Override
+  public Map<String, Object> getAccessTokenPayload() {
+    return delegate.getAccessTokenPayload();
+  }
+
+  @Override
   public String getAccessToken() {
     return delegate.getAccessToken();
   }

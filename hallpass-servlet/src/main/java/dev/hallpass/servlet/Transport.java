@@ -1,9 +1,7 @@
 package dev.hallpass.servlet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
 import dev.hallpass.SessionTokens;
@@ -17,8 +15,10 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -277,20 +277,15 @@ final class Transport {
    * and shows {@code up} as the access-token payload.
    */
   static String frontToken(Session s) {
-    String at = s.getAccessToken();
-    int d1 = at.indexOf('.');
-    int d2 = at.indexOf('.', d1 + 1);
+    Map<String, Object> front = new LinkedHashMap<>();
+    front.put("uid", s.getUserId());
+    front.put("ate", s.getAccessTokenExpiry().toEpochMilli());
+    front.put("up", s.getAccessTokenPayload());
     try {
-      JsonNode payload = JSON.readTree(Base64.getUrlDecoder().decode(at.substring(d1 + 1, d2)));
-      ObjectNode front = JSON.createObjectNode();
-      front.put("uid", s.getUserId());
-      front.put("ate", s.getAccessTokenExpiry().toEpochMilli());
-      front.set("up", payload);
       return Base64.getEncoder().encodeToString(
           JSON.writeValueAsString(front).getBytes(StandardCharsets.UTF_8));
-    } catch (java.io.IOException | IllegalArgumentException | IndexOutOfBoundsException e) {
-      // Hallpass signed this token a moment ago: failing to read it is a bug, not bad input.
-      throw HallpassException.generalError("could not read the access token payload", e);
+    } catch (java.io.IOException e) {
+      throw HallpassException.generalError("could not write the front-token", e);
     }
   }
 

@@ -165,6 +165,8 @@ public abstract class SessionStoreContract {
     assertThat(((Number) claims.get("exp")).longValue() - ((Number) claims.get("iat")).longValue())
         .isEqualTo(ACCESS.getSeconds());
     assertThat(hallpass.getJwks().getKeyIds()).contains((String) header.get("kid"));
+    assertThat(verify(s).getAccessTokenPayload()).isEqualTo(claims);
+    assertThat(s.getAccessTokenPayload()).containsEntry("sub", "alice").containsKeys("iat", "exp");
   }
 
   @Test
