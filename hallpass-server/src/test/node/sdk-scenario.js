@@ -138,6 +138,17 @@ async function main() {
     assert.equal(s.getAccessTokenPayload().role, "admin");
   });
 
+  await check("verify with checkDatabase re-issues a token whose payload changed by handle", async () => {
+    assert.equal(await Session.mergeIntoAccessTokenPayload(handle, { seat: "12A" }), true);
+    const s = await Session.getSessionWithoutRequestResponse(
+      tokens2.accessToken, tokens2.antiCsrfToken, { checkDatabase: true });
+    assert.equal(s.getAccessTokenPayload().seat, "12A");
+    const t = s.getAllSessionTokensDangerously();
+    assert.equal(t.accessAndFrontTokenUpdated, true);
+    assert.notEqual(t.accessToken, tokens2.accessToken);
+    assert.equal(await Session.mergeIntoAccessTokenPayload(handle, { seat: null }), true);
+  });
+
   await check("mergeIntoAccessTokenPayload on a session object regenerates its token", async () => {
     const s = await Session.getSessionWithoutRequestResponse(
       tokens2.accessToken, tokens2.antiCsrfToken);

@@ -57,6 +57,16 @@ public interface Hallpass extends AutoCloseable {
   Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck);
 
   /**
+   * Verifies an access token and, when {@code checkDatabase} is true, also reads the session from
+   * the store (one database call): a revoked or expired session is UNAUTHORISED, and if the
+   * session's payload was changed by handle ({@link #updateJWTPayload(String, Map)}) since the
+   * token was signed, the returned session carries a new access token (same expiry) with the stored
+   * payload. With {@code checkDatabase} false this is {@link #getSession(String, String, boolean)}.
+   */
+  Session getSession(
+      String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck, boolean checkDatabase);
+
+  /**
    * Exchanges a refresh token for new tokens, checking the anti-CSRF token when that protection is
    * on. Same as {@code refreshSession(refreshToken, antiCsrfToken, true)}.
    */

@@ -112,6 +112,20 @@ public final class Engine implements Hallpass {
   }
 
   @Override
+  public Session getSession(
+      String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck, boolean checkDatabase) {
+    Session s = getSession(accessToken, antiCsrfToken, doAntiCsrfCheck);
+    if (!checkDatabase) {
+      return s;
+    }
+    Map<String, Object> stored = Json.readStored(liveRecord(s.getHandle()).jwtPayloadJson());
+    if (!stored.equals(s.getJWTPayload())) {
+      ((EngineSession) s).reissue(stored);
+    }
+    return s;
+  }
+
+  @Override
   public Session refreshSession(String refreshToken, String antiCsrfToken) {
     return refreshSession(refreshToken, antiCsrfToken, true);
   }

@@ -76,12 +76,17 @@ final class EngineSession implements Session {
 
   @Override
   public synchronized void updateJWTPayload(Map<String, Object> newJwtPayload) {
-    AccessTokens.Verified a = access;
     String json = engine.payloadJson(newJwtPayload);
-    engine.storePayload(a.handle, json);
+    engine.storePayload(access.handle, json);
+    reissue(Json.readStored(json));
+  }
+
+  /** Replaces the access token with one carrying {@code payload}, already stored. */
+  synchronized void reissue(Map<String, Object> payload) {
+    AccessTokens.Verified a = access;
     // Same expiry and refresh-token binding: a payload change must not extend the token's life.
     access = engine.tokens.sign(a.userId, a.tenantId, a.handle, a.refreshTokenHash,
-        a.antiCsrfToken, engine.now().getEpochSecond(), a.expEpochSecond, Json.readStored(json));
+        a.antiCsrfToken, engine.now().getEpochSecond(), a.expEpochSecond, payload);
     engine.forget(a.token);
   }
 

@@ -83,13 +83,15 @@ final class CoreDriverApi {
     boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
     boolean checkDatabase = in.optionalBoolean("checkDatabase", false);
     try {
-      Session s = hallpass.getSession(accessToken, antiCsrfToken, doAntiCsrfCheck && enableAntiCsrf);
-      if (checkDatabase) {
-        hallpass.getSessionInformation(s.getHandle()); // UNAUTHORISED once revoked
-      }
+      Session s = hallpass.getSession(
+          accessToken, antiCsrfToken, doAntiCsrfCheck && enableAntiCsrf, checkDatabase);
       metrics.sessionsVerified.increment();
       Map<String, Object> out = status(OK);
       out.put("session", sessionJson(s));
+      if (!s.getAccessToken().equals(accessToken)) {
+        // The payload was changed by handle: the SDK sets this new token on its response.
+        out.put("accessToken", tokenJson(s.getAccessToken()));
+      }
       return Reply.json(out);
     } catch (HallpassException e) {
       return credentialError(e);

@@ -48,7 +48,7 @@ class SupertokensNodeSdkTest {
           + "--- end of sdk-scenario.js output ---");
       assertThat(run.exitCode).as("sdk-scenario.js exit code; output:%n%s", run.output)
           .isZero();
-      assertThat(run.output).contains("all 13 steps passed");
+      assertThat(run.output).contains("all 14 steps passed");
     }
   }
 

@@ -541,6 +541,27 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  public void getSessionCheckingDatabase_reissuesTokenWithStoredPayload_andSeesRevocation() {
+    Session s = login("alice");
+    String csrf = s.getTokens().getAntiCsrfToken();
+    Session unchanged = hallpass.getSession(s.getAccessToken(), csrf, true, true);
+    assertThat(unchanged.getAccessToken()).isEqualTo(s.getAccessToken());
+
+    hallpass.updateJWTPayload(s.getHandle(), Map.of("plan", "pro"));
+    Session checked = hallpass.getSession(s.getAccessToken(), csrf, true, true);
+
+    assertThat(checked.getAccessToken()).isNotEqualTo(s.getAccessToken());
+    assertThat(checked.getJWTPayload()).isEqualTo(Map.of("plan", "pro"));
+    assertThat(checked.getAccessTokenExpiry()).isEqualTo(s.getAccessTokenExpiry());
+    assertThat(hallpass.getSession(checked.getAccessToken(), csrf, true).getJWTPayload())
+        .isEqualTo(Map.of("plan", "pro"));
+    hallpass.revokeSession(s.getHandle());
+    assertError(Type.UNAUTHORISED, () -> hallpass.getSession(s.getAccessToken(), csrf, true, true));
+    assertThat(hallpass.getSession(s.getAccessToken(), csrf, true, false).getUserId())
+        .isEqualTo("alice");
+  }
+
+  @Test
   public void reservedClaimNames_areRejected_andNothingIsStored() {
     for (String reserved : List.of("sub", "exp", "iat", "sessionHandle", "refreshTokenHash1",
         "parentRefreshTokenHash1", "antiCsrfToken", "tId", "rsub")) {
