@@ -1,0 +1,160 @@
+package dev.hallpass.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * Runs every benchmark once, briefly, in this JVM (no fork, no warm-up, one 100 ms iteration):
+ * proves that each set-up works and each method runs without error against the real servers.
+ * Asserts nothing about speed. A server that is unreachable skips its cases with the reason
+ * printed, except under {@code CI=true}, where it fails them.
+ */
+class BenchmarksSmokeTest {
+
+  @Test
+  void tokenVerificationBenchmarks_inMemory_eachRunWithoutError() throws RunnerException {
+    List<String> methods = List.of("bareJcaVerify", "rs256Sign", "rs256SignThreads2",
+        "freshTokenString", "nimbusVerify", "jjwtVerify", "hallpassGetSessionCold",
+        "hallpassGetSessionWarm", "hallpassGetSessionWarmFreshString");
+    assertRan(run(TokenVerificationBenchmark.class, methods, null),
+        methods.toArray(String[]::new));
+  }
+
+  @Test
+  void getSessionWithBlacklisting_onPostgres_runsWithoutError() throws RunnerException {
+    requireServer(Services.POSTGRESQL);
+    List<String> methods = List.of("hallpassGetSessionColdBlacklistingPostgres",
+        "hallpassGetSessionWarmBlacklistingPostgres");
+    assertRan(run(TokenVerificationBenchmark.class, methods, null),
+        methods.toArray(String[]::new));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+  void sessionWriteBenchmarks_eachRunWithoutError_onDatabase(String db) throws RunnerException {
+    Fixtures.Db d = Fixtures.Db.of(db);
+    if (d.server != null) {
+      requireServer(d.server);
+    }
+    List<String> methods = List.of("createNewSession", "createNewSessionThreads2",
+        "refreshSession", "refreshSessionThreads2", "updateSessionData",
+        "updateSessionDataThreads2");
+    assertRan(run(SessionWriteBenchmark.class, methods, db),
+        methods.stream().map(m -> m + "[db=" + db + "]").toArray(String[]::new));
+  }
+
+  @Test
+  void springSessionJdbcBenchmark_onPostgres_runsWithoutError() throws RunnerException {
+    requireServer(Services.POSTGRESQL);
+    assertRan(run(SpringSessionBenchmark.class, List.of("springSessionJdbcPostgres"), null),
+        "springSessionJdbcPostgres");
+  }
+
+  @Test
+  void springSessionRedisBenchmark_onRedis_runsWithoutError() throws RunnerException {
+    requireServer(Services.REDIS);
+    assertRan(run(SpringSessionBenchmark.class, List.of("springSessionRedis"), null),
+        "springSessionRedis");
+  }
+
+  @Test
+  void httpBenchServer_answersPublicAlways_andProtectedOnlyWithAToken() throws Exception {
+    try (HttpBenchServer server = HttpBenchServer.start(0)) {
+      HttpClient client = HttpClient.newHttpClient();
+      String base = "http://127.0.0.1:" + server.port();
+
+      HttpResponse<String> pub = get(client, base + "/public", null, null);
+      HttpResponse<String> bearer =
+          get(client, base + "/protected", "Authorization", "Bearer " + server.accessToken());
+      HttpResponse<String> cookie =
+          get(client, base + "/protected", "Cookie", "sAccessToken=" + server.accessToken());
+      HttpResponse<String> none = get(client, base + "/protected", null, null);
+      HttpResponse<String> forged = get(client, base + "/protected", "Authorization",
+          "Bearer " + server.accessToken().substring(0, server.accessToken().length() - 4) + "AAAA");
+
+      assertThat(pub.statusCode()).isEqualTo(200);
+      assertThat(bearer.statusCode()).isEqualTo(200);
+      assertThat(bearer.body()).contains(Fixtures.USER_ID);
+      assertThat(cookie.statusCode()).isEqualTo(200);
+      assertThat(none.statusCode()).isEqualTo(401);
+      assertThat(none.body()).isEqualTo("{\"message\":\"unauthorised\"}");
+      assertThat(forged.statusCode()).isEqualTo(401);
+    }
+  }
+
+  private static HttpResponse<String> get(HttpClient client, String url, String header,
+      String value) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
+    if (header != null) {
+      b.header(header, value);
+    }
+    return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Runs the named methods of one class once, in this JVM; fails on any benchmark error. */
+  private static Collection<RunResult> run(Class<?> benchmark, List<String> methods, String db)
+      throws RunnerException {
+    String regex = Pattern.quote(benchmark.getName()) + "\\.("
+        + String.join("|", methods) + ")$";
+    ChainedOptionsBuilder options = new OptionsBuilder()
+        .include(regex)
+        .forks(0)
+        .warmupIterations(0)
+        .measurementIterations(1)
+        .measurementTime(TimeValue.milliseconds(100))
+        .shouldFailOnError(true)
+        .verbosity(VerboseMode.SILENT);
+    if (db != null) {
+      options.param("db", db);
+    }
+    return new Runner(options.build()).run();
+  }
+
+  /** Checks that exactly the expected benchmarks (method[params]) produced a score. */
+  private static void assertRan(Collection<RunResult> results, String... expected) {
+    Set<String> ran = new TreeSet<>();
+    for (RunResult r : results) {
+      String name = r.getParams().getBenchmark();
+      String key = name.substring(name.lastIndexOf('.') + 1);
+      if (r.getParams().getParamsKeys().contains("db")) {
+        key += "[db=" + r.getParams().getParam("db") + "]";
+      }
+      assertThat(r.getPrimaryResult().getScore()).as(key).isPositive();
+      ran.add(key);
+    }
+    assertThat(ran).containsExactlyInAnyOrder(expected);
+  }
+
+  private static void requireServer(Services server) {
+    String problem = server.problem();
+    if (problem == null) {
+      return;
+    }
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail("CI=true, so not skipping: " + problem);
+    }
+    System.err.println("SKIPPED " + server.displayName + " benchmarks: " + problem);
+    Assumptions.abort(problem);
+  }
+}
