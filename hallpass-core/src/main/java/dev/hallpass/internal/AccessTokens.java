@@ -60,8 +60,9 @@ final class AccessTokens {
     final String refreshTokenHash;
     final String antiCsrfToken;
     final long expEpochSecond;
-    final Map<String, Object> userPayload;
     final Map<String, Object> allClaims;
+    /** The application's claims; derived from allClaims on first use (a benign race). */
+    private volatile Map<String, Object> userPayload;
 
     Verified(String token, SigningKey key, String userId, String tenantId, String handle,
         String refreshTokenHash, String antiCsrfToken, long expEpochSecond,
@@ -77,12 +78,35 @@ final class AccessTokens {
       this.userPayload = userPayload;
       this.allClaims = allClaims;
     }
+
+    Map<String, Object> userPayload() {
+      Map<String, Object> p = userPayload;
+      if (p == null) {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>(allClaims);
+        m.keySet().removeAll(RESERVED);
+        p = Collections.unmodifiableMap(m);
+        userPayload = p;
+      }
+      return p;
+    }
+  }
+
+  /** The key that signs now (may create the next key in the store: call outside transactions). */
+  SigningKey currentKey() {
+    return keys.signingKey();
   }
 
   /** Signs a token with the current key. */
   Verified sign(String userId, String tenantId, String handle, String refreshTokenHash,
       String antiCsrfToken, long iat, long exp, Map<String, Object> userPayload) {
-    SigningKey key = keys.signingKey();
+    return sign(keys.signingKey(), userId, tenantId, handle, refreshTokenHash, antiCsrfToken, iat,
+        exp, userPayload);
+  }
+
+  /** Signs a token with the given key; no I/O. */
+  Verified sign(SigningKey key, String userId, String tenantId, String handle,
+      String refreshTokenHash, String antiCsrfToken, long iat, long exp,
+      Map<String, Object> userPayload) {
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put(SUB, userId);
     claims.put(EXP, exp);
@@ -161,24 +185,19 @@ final class AccessTokens {
     if (all == null) {
       throw HallpassException.unauthorised("access token payload is not a JSON object");
     }
-    LinkedHashMap<String, Object> claims = new LinkedHashMap<>(all);
-    Object sub = claims.remove(SUB);
-    Object exp = claims.remove(EXP);
-    Object handle = claims.remove(SESSION_HANDLE);
-    Object rth = claims.remove(REFRESH_TOKEN_HASH);
-    Object csrf = claims.remove(ANTI_CSRF);
-    Object tenant = claims.remove(TENANT);
-    claims.remove(IAT);
-    claims.remove(RECIPE_USER);
-    claims.remove(PARENT_REFRESH_TOKEN_HASH);
+    Object sub = all.get(SUB);
+    Object exp = all.get(EXP);
+    Object handle = all.get(SESSION_HANDLE);
+    Object rth = all.get(REFRESH_TOKEN_HASH);
+    Object csrf = all.get(ANTI_CSRF);
+    Object tenant = all.get(TENANT);
     if (!(sub instanceof String) || !(handle instanceof String) || !(rth instanceof String)
         || !(tenant instanceof String) || !(exp instanceof Number)
         || (csrf != null && !(csrf instanceof String))) {
       throw HallpassException.unauthorised("access token lacks Hallpass claims");
     }
     return new Verified(token, key, (String) sub, (String) tenant, (String) handle, (String) rth,
-        (String) csrf, ((Number) exp).longValue(), Collections.unmodifiableMap(claims),
-        Collections.unmodifiableMap(all));
+        (String) csrf, ((Number) exp).longValue(), null, Collections.unmodifiableMap(all));
   }
 
   private SigningKey keyFor(String encodedHeader) {

@@ -45,11 +45,14 @@ final class Crypto {
 
   /** Constant-time comparison of two secrets; null never equals anything. */
   static boolean secretEquals(String a, String b) {
-    if (a == null || b == null) {
-      return false;
+    if (a == null || b == null || a.length() != b.length()) {
+      return false; // lengths of tokens and hashes are public
     }
-    return MessageDigest.isEqual(
-        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+    int diff = 0;
+    for (int i = 0; i < a.length(); i++) {
+      diff |= a.charAt(i) ^ b.charAt(i);
+    }
+    return diff == 0;
   }
 
   static byte[] utf8(String s) {

@@ -32,6 +32,8 @@ public final class Engine implements Hallpass {
   private final KeyRing keyRing;
   private final TokenCache cache;
   private final ScheduledExecutorService sweeper;
+  /** Signs refreshed access tokens while the store commits; the caller signs when all are busy. */
+  private final java.util.concurrent.ThreadPoolExecutor signer;
 
   /** Builds the engine from validated settings; loads or creates the signing keys. */
   public Engine(EngineConfig config) {
@@ -43,6 +45,13 @@ public final class Engine implements Hallpass {
     this.cache = config.verifiedTokenCacheSize > 0
         ? new TokenCache(config.verifiedTokenCacheSize) : null;
     keyRing.signingKey();
+    signer = new java.util.concurrent.ThreadPoolExecutor(0,
+        Runtime.getRuntime().availableProcessors(), 30, TimeUnit.SECONDS,
+        new java.util.concurrent.SynchronousQueue<>(), r -> {
+          Thread t = new Thread(r, "hallpass-signer");
+          t.setDaemon(true);
+          return t;
+        }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
     if (config.cleanupInterval != null) {
       sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "hallpass-cleanup");
@@ -139,25 +148,38 @@ public final class Engine implements Hallpass {
     }
     Instant now = now();
     String presentedHash = Crypto.sha256Hex(refreshToken);
-    RefreshOutcome out = new RefreshOutcome();
+    RefreshOutcome out = new RefreshOutcome(tokens.currentKey());
     store.lockAndDecide(presented.handle, rec -> out.decide(
         rec, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck, now));
     if (out.error != null) {
       throw out.error;
     }
-    SessionRecord rec = out.record;
-    return issue(rec.userId(), rec.tenantId(), rec.handle(), rec.jwtPayloadJson(), out.key,
-        out.childSecret, out.childToken, out.expiresAt, now);
+    AccessTokens.Verified at;
+    try {
+      at = out.signed.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      throw e.getCause() instanceof RuntimeException
+          ? (RuntimeException) e.getCause() : HallpassException.generalError("signing failed", e);
+    }
+    return new EngineSession(this, at, out.childToken, out.expiresAt, out.antiCsrf);
   }
 
-  /** What the refresh decision found; filled under the store's lock, read after commit. */
+  /**
+   * What the refresh decision found; filled under the store's lock, read after commit. Once the
+   * new tokens are known the access token is signed on another thread, so the RSA work overlaps
+   * the store's UPDATE and COMMIT instead of following them.
+   */
   private final class RefreshOutcome {
+    final SigningKey signingKey;
     HallpassException error;
-    SessionRecord record;
-    byte[] key;
-    byte[] childSecret;
     String childToken;
+    String antiCsrf;
     Instant expiresAt;
+    java.util.concurrent.CompletableFuture<AccessTokens.Verified> signed;
+
+    RefreshOutcome(SigningKey signingKey) {
+      this.signingKey = signingKey;
+    }
 
     RefreshDecision decide(SessionRecord rec, RefreshTokens.Parsed presented, String presentedHash,
         String antiCsrfToken, boolean doAntiCsrfCheck, Instant now) {
@@ -190,17 +212,19 @@ public final class Engine implements Hallpass {
         error = HallpassException.unauthorised("anti-CSRF check failed on refresh");
         return RefreshDecision.keep();
       }
-      record = rec;
-      key = k;
-      childSecret = RefreshTokens.childSecret(k, presented.secret);
+      byte[] childSecret = RefreshTokens.childSecret(k, presented.secret);
       childToken = RefreshTokens.encode(k, presented.handleBytes, childSecret);
-      if (previousInGrace) {
-        // A racer or a retry: the child is already current; hand out the same one.
-        expiresAt = rec.expiresAt();
-        return RefreshDecision.keep();
-      }
-      expiresAt = now.plus(config.refreshTokenValidity);
-      return RefreshDecision.rotate(Crypto.sha256Hex(childToken), presentedHash, now, expiresAt);
+      antiCsrf = config.antiCsrf ? RefreshTokens.antiCsrfToken(k, childSecret) : null;
+      String childHash = Crypto.sha256Hex(childToken);
+      // A racer or a retry (previous token in grace) gets the child that is already current.
+      expiresAt = previousInGrace ? rec.expiresAt() : now.plus(config.refreshTokenValidity);
+      long iat = now.getEpochSecond();
+      signed = java.util.concurrent.CompletableFuture.supplyAsync(() -> tokens.sign(signingKey,
+          rec.userId(), rec.tenantId(), rec.handle(), childHash, antiCsrf, iat,
+          iat + config.accessTokenValidity.getSeconds(), Json.readStored(rec.jwtPayloadJson())),
+          signer);
+      return previousInGrace ? RefreshDecision.keep()
+          : RefreshDecision.rotate(childHash, presentedHash, now, expiresAt);
     }
   }
 
@@ -335,6 +359,7 @@ public final class Engine implements Hallpass {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
+    signer.shutdown();
     store.close();
   }
 

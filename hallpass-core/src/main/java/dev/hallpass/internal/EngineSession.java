@@ -39,7 +39,7 @@ final class EngineSession implements Session {
 
   @Override
   public Map<String, Object> getJWTPayload() {
-    return access.userPayload;
+    return access.userPayload();
   }
 
   @Override

@@ -4,8 +4,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A bounded, lock-free cache of verified access tokens: a direct-mapped table where a newer token
- * simply replaces whatever shared its slot. A hit costs one hash, one array read and one string
- * comparison, with no allocation. Entries are the verified claims, so the caller still checks
+ * simply replaces whatever shared its slot. A hit costs a short hash, one array read and one
+ * string comparison, with no allocation. Entries are the verified claims, so the caller still checks
  * expiry, key retirement and (when on) the session's existence on every hit.
  */
 final class TokenCache {
@@ -35,8 +35,15 @@ final class TokenCache {
     }
   }
 
+  /**
+   * Hashes only the token's last characters (its signature, random and not chosen by a client)
+   * so a hit on a token that arrived as a new String does not hash all of it.
+   */
   private int index(String token) {
-    int h = token.hashCode();
+    int h = 0;
+    for (int i = Math.max(0, token.length() - 16); i < token.length(); i++) {
+      h = 31 * h + token.charAt(i);
+    }
     return (h ^ (h >>> 16)) & mask;
   }
 }
