@@ -2,24 +2,38 @@ package dev.hallpass.benchmarks;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Turns one JMH JSON result file (and, optionally, the two wrk rates) into the Markdown tables of
+ * Turns one JMH JSON result file (and, optionally, the wrk rates) into the Markdown tables of
  * benchmarks/RESULTS.md: every figure, then each target as a ratio of figures from that one run.
  *
  * <p>{@code java -cp benchmarks.jar dev.hallpass.benchmarks.ResultsSummary jmh.json
- * [PUBLIC_RPS PUBLIC_WITH_TOKEN_RPS PROTECTED_RPS]}
+ * [HTTP_RATES_FILE]}; the rates file has one {@code NAME REQUESTS_PER_SECOND} line per wrk run
+ * (names in {@link #HTTP_RUNS}), as run.sh writes it.
  */
 public final class ResultsSummary {
 
-  /** The wrk rates (requests/s) of the three HTTP runs. */
-  record Http(double publicRps, double publicWithTokenRps, double protectedRps) {}
+  /**
+   * The names of the wrk runs (run.sh's names, in its rates file) and what each sends: the
+   * servlet stack's {@link HttpBenchServer}, then the standalone hallpass-server.
+   */
+  static final Map<String, String> HTTP_RUNS = orderedRuns(
+      "public", "servlet stack: GET /public (unauthenticated)",
+      "public-with-token", "servlet stack: GET /public sent the access token it ignores",
+      "protected", "servlet stack: GET /protected (HallpassWeb.getSession)",
+      "server-hello", "standalone server: GET /hello (unauthenticated)",
+      "server-hello-with-body", "standalone server: GET /hello sent the verify body it ignores",
+      "server-noop", "standalone server: POST /recipe/session/remove, same-size body, no-op",
+      "server-verify", "standalone server: POST /recipe/session/verify");
 
   /** One benchmark's figures; {@code key} is the method name plus its parameters. */
   record Result(String key, int threads, double opsPerSecond, double error, double bytesPerOp) {}
@@ -72,8 +86,11 @@ public final class ResultsSummary {
     return sb.toString();
   }
 
-  /** Each target as a ratio of two figures of this run; missing figures say so. */
-  String targets(Http http) {
+  /**
+   * Each target as a ratio of two figures of this run; missing figures say so. {@code http}: the
+   * mean wrk rate (requests/s) by run name (see {@link #HTTP_RUNS}); absent runs are not measured.
+   */
+  String targets(Map<String, Double> http) {
     StringBuilder sb = new StringBuilder();
     sb.append("| target | ratio | needed | verdict |\n|---|---:|---:|---|\n");
     ratio(sb, "cold getSession / bare JCA verify", "hallpassGetSessionCold", "bareJcaVerify", 0.90);
@@ -99,15 +116,16 @@ public final class ResultsSummary {
       sb.append(String.format(Locale.ROOT, "| allocation per warm getSession | %s B | <= 1024 B"
           + " | %s |%n", num(warm.bytesPerOp()), warm.bytesPerOp() <= 1024 ? "met" : "MISSED"));
     }
-    if (http == null) {
-      sb.append("| HTTP protected / unauthenticated (wrk) | not measured | 0.80 | - |\n");
-    } else {
-      double q = http.protectedRps() / http.publicRps();
-      sb.append(String.format(Locale.ROOT, "| HTTP protected / unauthenticated (wrk) | %.2f | 0.80"
-          + " | %s |%n", q, q >= 0.80 ? "met" : "MISSED by " + pct(0.80, q)));
-      sb.append(String.format(Locale.ROOT, "| (control) HTTP protected / unauthenticated carrying"
-          + " the same token | %.2f | - | - |%n", http.protectedRps() / http.publicWithTokenRps()));
-    }
+    httpRatio(sb, http, "HTTP servlet stack: protected / unauthenticated endpoint (wrk)",
+        "protected", "public", 0.80);
+    httpRatio(sb, http, "(control) servlet stack: protected / unauthenticated endpoint sent the"
+        + " same token", "protected", "public-with-token", 0);
+    httpRatio(sb, http, "HTTP standalone server: POST /recipe/session/verify / GET /hello (wrk)",
+        "server-verify", "server-hello", 0.80);
+    httpRatio(sb, http, "(control) standalone server: verify / POST of a same-size body that is"
+        + " not verified", "server-verify", "server-noop", 0);
+    httpRatio(sb, http, "(control) standalone server: verify / GET /hello sent the same body",
+        "server-verify", "server-hello-with-body", 0);
     return sb.toString();
   }
 
@@ -124,6 +142,55 @@ public final class ResultsSummary {
     sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", label,
         q >= 100 ? String.format(Locale.ROOT, "%.0f", q) : String.format(Locale.ROOT, "%.2f", q),
         fmtNeeded(needed), q >= needed ? "met" : "MISSED by " + pct(needed, q)));
+  }
+
+  private static void httpRatio(StringBuilder sb, Map<String, Double> http, String label,
+      String num, String den, double needed) {
+    Double a = http.get(num);
+    Double b = http.get(den);
+    String need = needed > 0 ? fmtNeeded(needed) : "-";
+    if (a == null || b == null) {
+      sb.append("| ").append(label).append(" | not measured | ").append(need).append(" | - |\n");
+      return;
+    }
+    double q = a / b;
+    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |%n", label, q, need,
+        needed <= 0 ? "-" : q >= needed ? "met" : "MISSED by " + pct(needed, q)));
+  }
+
+  /** The HTTP rates: one {@code NAME REQUESTS_PER_SECOND} per line, as run.sh writes them. */
+  static Map<String, Double> readRates(List<String> lines) {
+    Map<String, Double> rates = new LinkedHashMap<>();
+    for (String line : lines) {
+      String[] f = line.trim().split("\\s+");
+      if (f.length == 1 && f[0].isEmpty()) {
+        continue;
+      }
+      if (f.length != 2 || !HTTP_RUNS.containsKey(f[0])) {
+        throw new IllegalArgumentException("not a known HTTP run and its rate: " + line);
+      }
+      rates.put(f[0], Double.parseDouble(f[1]));
+    }
+    return rates;
+  }
+
+  /** One line per measured HTTP run, in {@link #HTTP_RUNS} order. */
+  static String httpRates(Map<String, Double> http) {
+    StringBuilder sb = new StringBuilder();
+    HTTP_RUNS.forEach((name, what) -> {
+      if (http.containsKey(name)) {
+        sb.append(String.format(Locale.ROOT, "- %s: %s req/s%n", what, num(http.get(name))));
+      }
+    });
+    return sb.toString();
+  }
+
+  private static Map<String, String> orderedRuns(String... nameThenWhat) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < nameThenWhat.length; i += 2) {
+      m.put(nameThenWhat[i], nameThenWhat[i + 1]);
+    }
+    return Collections.unmodifiableMap(m);
   }
 
   private static String fmtNeeded(double needed) {
@@ -143,20 +210,18 @@ public final class ResultsSummary {
   }
 
   public static void main(String[] args) throws IOException {
-    if (args.length != 1 && args.length != 4) {
-      System.err.println(
-          "usage: ResultsSummary JMH_JSON [PUBLIC_RPS PUBLIC_WITH_TOKEN_RPS PROTECTED_RPS]");
+    if (args.length != 1 && args.length != 2) {
+      System.err.println("usage: ResultsSummary JMH_JSON [HTTP_RATES_FILE]");
       System.exit(2);
     }
     ResultsSummary s = new ResultsSummary(Fixtures.JSON.readTree(Path.of(args[0]).toFile()));
-    Http http = args.length == 1 ? null : new Http(Double.parseDouble(args[1]),
-        Double.parseDouble(args[2]), Double.parseDouble(args[3]));
+    Map<String, Double> http = args.length == 1 ? Map.of()
+        : readRates(Files.readAllLines(Path.of(args[1])));
     System.out.println("### Targets (ratios within this run)\n");
     System.out.println(s.targets(http));
-    if (http != null) {
-      System.out.println(String.format(Locale.ROOT, "HTTP (wrk, mean of 2 runs): unauthenticated"
-          + " %s req/s, unauthenticated carrying the token %s req/s, protected %s req/s%n",
-          num(http.publicRps()), num(http.publicWithTokenRps()), num(http.protectedRps())));
+    if (!http.isEmpty()) {
+      System.out.println("HTTP (wrk, mean of 2 runs):\n");
+      System.out.println(httpRates(http));
     }
     System.out.println("### Every figure\n");
     System.out.println(s.figures());

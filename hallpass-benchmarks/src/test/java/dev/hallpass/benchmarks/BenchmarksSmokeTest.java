@@ -1,19 +1,28 @@
 package dev.hallpass.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openjdk.jmh.results.RunResult;
@@ -101,6 +110,105 @@ class BenchmarksSmokeTest {
       assertThat(none.body()).isEqualTo("{\"message\":\"unauthorised\"}");
       assertThat(forged.statusCode()).isEqualTo(401);
     }
+  }
+
+  /**
+   * Starts the standalone server's shaded jar (as run.sh does), prepares the wrk bodies, and
+   * checks that the verify body verifies, the control changes nothing, and a tampered token is
+   * caught by the check; with wrk installed, also runs the Lua script for a second.
+   */
+  @Test
+  @Timeout(120)
+  void standaloneServerSetup_writesEqualSizeBodies_thatTheServerAnswersAsExpected(
+      @TempDir Path dir) throws Exception {
+    Path jar = requireServerJar();
+    Path log = dir.resolve("server.log");
+    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+        .toString(), "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--in-memory-store")
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      String base = "http://127.0.0.1:" + awaitPort(server, log);
+      StandaloneServerSetup setup = new StandaloneServerSetup(base);
+
+      String token = setup.create(dir);
+      setup.check(dir);
+
+      Path verify = dir.resolve(StandaloneServerSetup.VERIFY_BODY);
+      Path noop = dir.resolve(StandaloneServerSetup.NOOP_BODY);
+      assertThat(Files.readString(verify)).contains(token).contains("\"checkDatabase\":false");
+      assertThat(Files.size(noop)).isEqualTo(Files.size(verify));
+      if (wrkInstalled()) {
+        String out = runWrk(base + "/recipe/session/verify", verify);
+        assertThat(out).contains("Requests/sec:").doesNotContain("Non-2xx");
+        setup.check(dir); // the session is still there and verifies
+      } else {
+        System.err.println("wrk is not installed: benchmarks/server-verify.lua not exercised");
+      }
+      Files.writeString(verify, Files.readString(verify).replace(
+          token, token.substring(0, token.length() - 4) + "AAAA"));
+      assertThatThrownBy(() -> setup.check(dir))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("UNAUTHORISED");
+    } finally {
+      server.destroy();
+      if (!server.waitFor(20, TimeUnit.SECONDS)) {
+        server.destroyForcibly().waitFor();
+      }
+    }
+  }
+
+  /** The shaded hallpass-server jar run.sh starts ($HALLPASS_SERVER_JAR overrides). */
+  private static Path requireServerJar() {
+    String env = System.getenv("HALLPASS_SERVER_JAR");
+    Path jar = env != null && !env.isBlank() ? Path.of(env)
+        : Path.of("..", "hallpass-server", "target", "hallpass-server.jar");
+    if (Files.isRegularFile(jar)) {
+      return jar;
+    }
+    String problem = jar + " is missing (build it: mvn -q -pl hallpass-server package"
+        + " -DskipTests)";
+    if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+      fail("CI=true, so not skipping: " + problem);
+    }
+    System.err.println("SKIPPED standalone server check: " + problem);
+    Assumptions.abort(problem);
+    return jar;
+  }
+
+  private static int awaitPort(Process server, Path log) throws Exception {
+    Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+) ");
+    for (int i = 0; i < 600; i++) {
+      if (Files.exists(log)) {
+        Matcher m = listening.matcher(Files.readString(log));
+        if (m.find()) {
+          return Integer.parseInt(m.group(1));
+        }
+      }
+      if (!server.isAlive()) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    return fail("hallpass-server did not start: " + Files.readString(log));
+  }
+
+  private static boolean wrkInstalled() throws InterruptedException {
+    try {
+      new ProcessBuilder("wrk", "-v").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // exits 1: usage
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String runWrk(String url, Path body) throws Exception {
+    Process wrk = new ProcessBuilder("wrk", "-t1", "-c4", "-d1s", "-s",
+        Path.of("..", "benchmarks", "server-verify.lua").toString(), url, "--", body.toString())
+        .redirectErrorStream(true).start();
+    String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(wrk.waitFor()).as(out).isZero();
+    return out;
   }
 
   private static HttpResponse<String> get(HttpClient client, String url, String header,

@@ -1,9 +1,12 @@
 package dev.hallpass.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResultsSummaryTest {
@@ -32,7 +35,9 @@ class ResultsSummaryTest {
         result("refreshSession", "{\"db\":\"postgresql\"}", 1, 600, 60_000),
         result("springSessionRedis", null, 1, 5_000, 36_000));
 
-    String targets = s.targets(new ResultsSummary.Http(80_000, 44_000, 40_000));
+    String targets = s.targets(Map.of("public", 80_000.0, "public-with-token", 44_000.0,
+        "protected", 40_000.0, "server-hello", 90_000.0, "server-noop", 60_000.0,
+        "server-verify", 54_000.0));
 
     assertThat(targets)
         .contains("| cold getSession / bare JCA verify | 0.90 | 0.90 | met |")
@@ -42,8 +47,29 @@ class ResultsSummaryTest {
         .contains("| cold getSession / springSessionJdbcPostgres | not measured"
             + " (springSessionJdbcPostgres missing)")
         .contains("| allocation per warm getSession | 160 B | <= 1024 B | met |")
-        .contains("| HTTP protected / unauthenticated (wrk) | 0.50 | 0.80 | MISSED by 38% |")
-        .contains("carrying the same token | 0.91 |");
+        .contains("| HTTP servlet stack: protected / unauthenticated endpoint (wrk) | 0.50 | 0.80"
+            + " | MISSED by 38% |")
+        .contains("sent the same token | 0.91 | - | - |")
+        .contains("| HTTP standalone server: POST /recipe/session/verify / GET /hello (wrk) | 0.60"
+            + " | 0.80 | MISSED by 25% |")
+        .contains("body that is not verified | 0.90 | - | - |")
+        .contains("| (control) standalone server: verify / GET /hello sent the same body"
+            + " | not measured | - | - |");
+  }
+
+  @Test
+  void rates_areReadByRunName_andAnUnknownNameIsRejected() {
+    Map<String, Double> rates = ResultsSummary.readRates(
+        List.of("public 79187.5", "", "server-verify  61000"));
+
+    assertThat(rates).containsExactly(Map.entry("public", 79187.5),
+        Map.entry("server-verify", 61000.0));
+    assertThat(ResultsSummary.httpRates(rates))
+        .contains("- servlet stack: GET /public (unauthenticated): 79,188 req/s")
+        .contains("- standalone server: POST /recipe/session/verify: 61,000 req/s");
+    assertThatThrownBy(() -> ResultsSummary.readRates(List.of("protectd 1.0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("protectd");
   }
 
   @Test

@@ -34,6 +34,9 @@ public final class Engine implements Hallpass {
   private final ScheduledExecutorService sweeper;
   /** Signs refreshed access tokens while the store commits; the caller signs when all are busy. */
   private final java.util.concurrent.ThreadPoolExecutor signer;
+  private static final int PROCESSORS = Runtime.getRuntime().availableProcessors();
+  private final java.util.concurrent.atomic.AtomicInteger refreshesInFlight =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Builds the engine from validated settings; loads or creates the signing keys. */
   public Engine(EngineConfig config) {
@@ -148,20 +151,31 @@ public final class Engine implements Hallpass {
     }
     Instant now = now();
     String presentedHash = Crypto.sha256Hex(refreshToken);
-    RefreshOutcome out = new RefreshOutcome(tokens.currentKey());
-    store.lockAndDecide(presented.handle, rec -> out.decide(
-        rec, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck, now));
-    if (out.error != null) {
-      throw out.error;
-    }
-    AccessTokens.Verified at;
+    // Overlapping only pays while a core is idle; when every core is busy refreshing, the
+    // hand-off to the signer costs more than it hides (measured: -12% on 2 threads, 2 cores).
+    boolean overlap = refreshesInFlight.incrementAndGet() < PROCESSORS;
     try {
-      at = out.signed.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      throw e.getCause() instanceof RuntimeException
-          ? (RuntimeException) e.getCause() : HallpassException.generalError("signing failed", e);
+      RefreshOutcome out = new RefreshOutcome(tokens.currentKey(), overlap);
+      store.lockAndDecide(presented.handle, rec -> out.decide(
+          rec, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck, now));
+      if (out.error != null) {
+        throw out.error;
+      }
+      AccessTokens.Verified at;
+      if (out.signed == null) {
+        at = out.signing.get();
+      } else {
+        try {
+          at = out.signed.join();
+        } catch (java.util.concurrent.CompletionException e) {
+          throw e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause()
+              : HallpassException.generalError("signing failed", e);
+        }
+      }
+      return new EngineSession(this, at, out.childToken, out.expiresAt, out.antiCsrf);
+    } finally {
+      refreshesInFlight.decrementAndGet();
     }
-    return new EngineSession(this, at, out.childToken, out.expiresAt, out.antiCsrf);
   }
 
   /**
@@ -171,14 +185,18 @@ public final class Engine implements Hallpass {
    */
   private final class RefreshOutcome {
     final SigningKey signingKey;
+    final boolean overlap;
     HallpassException error;
     String childToken;
     String antiCsrf;
     Instant expiresAt;
+    java.util.function.Supplier<AccessTokens.Verified> signing;
+    /** The signature under way on the signer, or null to sign after commit on this thread. */
     java.util.concurrent.CompletableFuture<AccessTokens.Verified> signed;
 
-    RefreshOutcome(SigningKey signingKey) {
+    RefreshOutcome(SigningKey signingKey, boolean overlap) {
       this.signingKey = signingKey;
+      this.overlap = overlap;
     }
 
     RefreshDecision decide(SessionRecord rec, RefreshTokens.Parsed presented, String presentedHash,
@@ -219,10 +237,12 @@ public final class Engine implements Hallpass {
       // A racer or a retry (previous token in grace) gets the child that is already current.
       expiresAt = previousInGrace ? rec.expiresAt() : now.plus(config.refreshTokenValidity);
       long iat = now.getEpochSecond();
-      signed = java.util.concurrent.CompletableFuture.supplyAsync(() -> tokens.sign(signingKey,
-          rec.userId(), rec.tenantId(), rec.handle(), childHash, antiCsrf, iat,
-          iat + config.accessTokenValidity.getSeconds(), Json.readStored(rec.jwtPayloadJson())),
-          signer);
+      String csrf = antiCsrf;
+      signing = () -> tokens.sign(signingKey, rec.userId(), rec.tenantId(), rec.handle(),
+          childHash, csrf, iat, iat + config.accessTokenValidity.getSeconds(),
+          Json.readStored(rec.jwtPayloadJson()));
+      signed = overlap
+          ? java.util.concurrent.CompletableFuture.supplyAsync(signing, signer) : null;
       return previousInGrace ? RefreshDecision.keep()
           : RefreshDecision.rotate(childHash, presentedHash, now, expiresAt);
     }
