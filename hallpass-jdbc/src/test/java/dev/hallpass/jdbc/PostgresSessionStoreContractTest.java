@@ -1,35 +1,9 @@
 package dev.hallpass.jdbc;
 
-import dev.hallpass.spi.SessionStore;
-import dev.hallpass.testkit.SessionStoreContract;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-
 /** The shared store contract on PostgreSQL. */
-class PostgresSessionStoreContractTest extends SessionStoreContract {
-
-  private static String url;
-
-  @BeforeAll
-  static void requireServer() {
-    url = TestDatabases.require(TestDatabases.Server.POSTGRES);
-  }
-
-  @AfterAll
-  static void closeStores() {
-    TestDatabases.closeTracked();
-  }
-
+class PostgresSessionStoreContractTest extends ServerSessionStoreContract {
   @Override
-  protected SessionStore newStore() {
-    TestDatabases.closeTracked(); // stores an earlier test leaked
-    SessionStore store = newStoreOnSameDatabase(); // creates the tables on first use
-    TestDatabases.deleteAllRows(url);
-    return store;
-  }
-
-  @Override
-  protected SessionStore newStoreOnSameDatabase() {
-    return TestDatabases.track(JdbcSessionStores.builder().jdbcUrl(url).build());
+  TestDatabases.Server server() {
+    return TestDatabases.Server.POSTGRES;
   }
 }
