@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,8 +78,7 @@ public final class Engine implements Hallpass {
     config.random.nextBytes(handleBytes);
     handleBytes[6] = (byte) ((handleBytes[6] & 0x0f) | 0x40); // a version-4 UUID
     handleBytes[8] = (byte) ((handleBytes[8] & 0x3f) | 0x80);
-    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(handleBytes);
-    String handle = new UUID(b.getLong(), b.getLong()).toString();
+    String handle = RefreshTokens.handle(handleBytes);
     byte[] key = RefreshTokens.newSecret(config.random);
     byte[] secret = RefreshTokens.newSecret(config.random);
     String refreshToken = RefreshTokens.encode(key, handleBytes, secret);

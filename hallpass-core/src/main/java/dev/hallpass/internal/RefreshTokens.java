@@ -37,8 +37,7 @@ final class RefreshTokens {
     private Parsed(String text, byte[] handleBytes, byte[] secret, byte[] tag) {
       this.text = text;
       this.handleBytes = handleBytes;
-      ByteBuffer b = ByteBuffer.wrap(handleBytes);
-      this.handle = new UUID(b.getLong(), b.getLong()).toString();
+      this.handle = handle(handleBytes);
       this.secret = secret;
       this.tag = tag;
     }
@@ -67,10 +66,10 @@ final class RefreshTokens {
         Arrays.copyOfRange(raw, 49, RAW_LEN));
   }
 
-  static byte[] handleBytes(String handle) {
-    UUID u = UUID.fromString(handle);
-    return ByteBuffer.allocate(16).putLong(u.getMostSignificantBits())
-        .putLong(u.getLeastSignificantBits()).array();
+  /** The session handle (UUID text) that 16 handle bytes stand for. */
+  static String handle(byte[] handleBytes) {
+    ByteBuffer b = ByteBuffer.wrap(handleBytes);
+    return new UUID(b.getLong(), b.getLong()).toString();
   }
 
   /** Encodes a token for this handle and secret, tagged under the session's key. */
