@@ -1,7 +1,5 @@
 package dev.hallpass;
 
-import dev.hallpass.internal.Engine;
-import dev.hallpass.internal.EngineConfig;
 import dev.hallpass.spi.SessionStore;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -14,10 +12,10 @@ import java.util.Objects;
 /**
  * The session engine: creates, verifies, refreshes and revokes login sessions.
  *
- * <p>Built once per application with {@link #builder()} and shared by all threads. Access tokens are
- * RS256 JWTs whose verification needs no database call (unless access-token blacklisting is on);
- * refresh tokens are opaque, stored only as hashes, rotated on every refresh, and a replayed one
- * revokes its session ({@link HallpassException.Type#TOKEN_THEFT_DETECTED}).
+ * <p>Built once per application with {@link #builder()} and shared by all threads. Access tokens
+ * are RS256 JWTs whose verification needs no database call (unless access-token blacklisting is
+ * on); refresh tokens are opaque, stored only as hashes, rotated on every refresh, and a replayed
+ * one revokes its session ({@link HallpassException.Type#TOKEN_THEFT_DETECTED}).
  *
  * <pre>{@code
  * Hallpass hallpass = Hallpass.builder().store(JdbcSessionStores.embedded()).build();
@@ -36,32 +34,41 @@ public interface Hallpass extends AutoCloseable {
    * Starts a session: stores it and issues its access, refresh and (when enabled) anti-CSRF tokens.
    *
    * @param userId any non-empty string of at most 512 characters (no NUL)
-   * @param jwtPayload claims for the access token (null for none); must not use reserved names
+   * @param jwtPayload claims for the access token (null for none); must not use reserved names, at
+   *     most 2,048 characters as JSON, and the whole access token at most 4,000 characters
    * @param sessionData server-side data (null for none)
-   * @throws IllegalArgumentException for an invalid user id, a reserved claim, or values that are
-   *     not JSON-serializable
+   * @throws IllegalArgumentException for an invalid user id, a reserved claim, a payload over its
+   *     limit, or values that are not JSON-serializable
    * @throws HallpassException GENERAL_ERROR when the store fails
    */
   Session createNewSession(
       String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData);
 
   /**
-   * Verifies an access token. No database call unless access-token blacklisting is on.
+   * Verifies an access token. No database call unless access-token blacklisting is on, with one
+   * exception: the first use of an access token issued by a refresh (it carries {@code
+   * parentRefreshTokenHash1}) marks the new refresh token as received with one store write, and the
+   * returned session then holds a re-issued access token without that claim (same expiry), which
+   * the caller hands back to the client ({@link Session#getAccessToken()} differs from the token
+   * given). Later requests with either token need no I/O.
    *
    * @param antiCsrfToken the anti-CSRF token the client sent, or null
    * @param doAntiCsrfCheck whether to require it (when anti-CSRF protection is on)
    * @throws HallpassException TRY_REFRESH_TOKEN when the token expired or the anti-CSRF check
-   *     failed, UNAUTHORISED when it is not a valid Hallpass token or (blacklisting on) its session
-   *     is gone
+   *     failed or the token belongs to a refresh token that has been superseded, UNAUTHORISED when
+   *     it is not a valid Hallpass token or (blacklisting on) its session is gone,
+   *     TOKEN_THEFT_DETECTED (after revoking the session) for a token whose refresh token was
+   *     replaced because another client presented the previous one
    */
   Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck);
 
   /**
    * Verifies an access token and, when {@code checkDatabase} is true, also reads the session from
-   * the store (one database call): a revoked or expired session is UNAUTHORISED, and if the
-   * session's payload was changed by handle ({@link #updateJWTPayload(String, Map)}) since the
-   * token was signed, the returned session carries a new access token (same expiry) with the stored
-   * payload. With {@code checkDatabase} false this is {@link #getSession(String, String, boolean)}.
+   * the store (one database call): a revoked or expired session, or one whose stored user is not
+   * the token's {@code sub}, is UNAUTHORISED, and if the session's payload was changed by handle
+   * ({@link #updateJWTPayload(String, Map)}) since the token was signed, the returned session
+   * carries a new access token (same expiry) with the stored payload. With {@code checkDatabase}
+   * false this is {@link #getSession(String, String, boolean)}.
    */
   Session getSession(
       String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck, boolean checkDatabase);
@@ -75,12 +82,16 @@ public interface Hallpass extends AutoCloseable {
   /**
    * Exchanges a refresh token for new tokens; the presented token stops being current.
    *
-   * <p>Concurrent refreshes with the same token (two tabs, a retried request whose answer was lost)
-   * all receive the same new tokens, within the refresh grace period.
+   * <p>The rules, with the store's clock: concurrent refreshes with the same token (two tabs, a
+   * quick retry) all receive the same new tokens within the refresh grace period. After it, the
+   * previous token receives a new refresh token, replacing the one never used (its answer was lost:
+   * never theft), until the client is seen using its new tokens; from then on the previous token is
+   * theft. Any older token is theft. One store transaction; tokens are signed only after it
+   * commits.
    *
-   * @throws HallpassException UNAUTHORISED for an unknown, malformed or expired refresh token or a
-   *     failed anti-CSRF check, TOKEN_THEFT_DETECTED (after revoking the session) for a replayed
-   *     older token
+   * @throws HallpassException UNAUTHORISED for an unknown, malformed, non-canonical or expired
+   *     refresh token or a failed anti-CSRF check, TOKEN_THEFT_DETECTED (after revoking the
+   *     session) for a replayed older token, GENERAL_ERROR when the store fails or is closed
    */
   Session refreshSession(String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck);
 
@@ -121,6 +132,8 @@ public interface Hallpass extends AutoCloseable {
    * Replaces the claims the session's access tokens carry from its next refresh on.
    *
    * @throws HallpassException UNAUTHORISED if there is no such live session
+   * @throws IllegalArgumentException for a reserved claim name or a payload over 2,048 characters
+   *     as JSON
    */
   void updateJWTPayload(String sessionHandle, Map<String, Object> newJwtPayload);
 
@@ -135,19 +148,19 @@ public interface Hallpass extends AutoCloseable {
   JsonWebKeySet getJwks();
 
   /**
-   * Signs a JWT with the current session signing key, for other services that trust this
-   * issuer's JWKS (the SuperTokens {@code /recipe/jwt} call). It is not a session: {@link
-   * #getSession} rejects it. {@code iat} and {@code exp} are set from the clock and
-   * {@code validity}; the payload's other claims are kept as given.
+   * Signs a JWT with the current session signing key, for other services that trust this issuer's
+   * JWKS (the SuperTokens {@code /recipe/jwt} call). It is never a session: the claims only a
+   * session token carries ({@code sessionHandle}, {@code refreshTokenHash1}, {@code
+   * parentRefreshTokenHash1}, {@code antiCsrfToken}) are refused, and {@link #getSession} rejects
+   * the result. {@code iat} and {@code exp} are set from the clock and {@code validity}; the
+   * payload's other claims are kept as given.
    *
-   * @throws IllegalArgumentException for a validity under 1 second or a payload that is not
-   *     JSON-serializable
+   * @throws IllegalArgumentException for a validity under 1 second, a session-only claim, or a
+   *     payload that is not JSON-serializable
    */
   String createJWT(Map<String, Object> payload, Duration validity);
 
-  /**
-   * Whether sessions carry an anti-CSRF token (set by {@link Builder#antiCsrf(boolean)}).
-   */
+  /** Whether sessions carry an anti-CSRF token (set by {@link Builder#antiCsrf(boolean)}). */
   boolean isAntiCsrfEnabled();
 
   /**
@@ -158,21 +171,28 @@ public interface Hallpass extends AutoCloseable {
    */
   int cleanUp();
 
-  /** Stops the background sweep and closes the store. */
+  /**
+   * Stops the background sweep and closes the store. Calls still running or made afterwards fail
+   * with GENERAL_ERROR; none blocks.
+   */
   @Override
   void close();
 
   /**
    * Builds a {@link Hallpass}. Defaults: access tokens valid 1 hour, refresh tokens 100 days,
-   * anti-CSRF tokens on, access-token blacklisting off, signing keys rotated every 7 days, refresh
-   * grace period 30 seconds (at most the access-token validity), verified-token cache of 10,000 entries, a clean-up sweep every hour,
-   * the system clock and a {@link SecureRandom}.
+   * anti-CSRF tokens off (cookies are SameSite; turn them on for cross-site cookies), access-token
+   * blacklisting off, signing keys rotated every 7 days, refresh grace period 30 seconds (or the
+   * access-token validity if that is shorter), a verified-token cache of 10,000 entries, a clean-up
+   * sweep every hour, the system clock and a {@link SecureRandom}.
+   *
+   * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
+   * option); {@link #build()} rejects settings that conflict ({@link IllegalStateException}).
    */
   final class Builder {
     private SessionStore store;
     private Duration accessTokenValidity = Duration.ofHours(1);
     private Duration refreshTokenValidity = Duration.ofDays(100);
-    private boolean antiCsrf = true;
+    private boolean antiCsrf = false;
     private boolean accessTokenBlacklisting = false;
     private Duration signingKeyRotationInterval = Duration.ofDays(7);
     private Duration refreshGracePeriod; // null: 30 s, or the access-token validity if shorter
@@ -192,20 +212,24 @@ public interface Hallpass extends AutoCloseable {
 
     /** How long an access token is accepted (whole seconds, at least 1 s). Default 1 hour. */
     public Builder accessTokenValidity(Duration validity) {
-      this.accessTokenValidity = Objects.requireNonNull(validity, "accessTokenValidity");
+      this.accessTokenValidity = wholeSeconds(validity, "accessTokenValidity");
       return this;
     }
 
     /**
-     * How long a session lives without a refresh; each refresh extends it by this much. Default 100
-     * days.
+     * How long a session lives without a refresh (whole seconds); each refresh extends it by this
+     * much. Must be longer than the access-token validity. Default 100 days.
      */
     public Builder refreshTokenValidity(Duration validity) {
-      this.refreshTokenValidity = Objects.requireNonNull(validity, "refreshTokenValidity");
+      this.refreshTokenValidity = wholeSeconds(validity, "refreshTokenValidity");
       return this;
     }
 
-    /** Whether sessions carry an anti-CSRF token that requests must echo. Default on. */
+    /**
+     * Whether sessions carry an anti-CSRF token that state-changing requests must echo. Default
+     * off: session cookies are SameSite, which stops cross-site requests; turn it on when cookies
+     * must be sent cross-site (SameSite none). Rotated on refresh.
+     */
     public Builder antiCsrf(boolean enabled) {
       this.antiCsrf = enabled;
       return this;
@@ -221,36 +245,55 @@ public interface Hallpass extends AutoCloseable {
       return this;
     }
 
-    /** How long one signing key signs before the next takes over. Default 7 days. */
+    /**
+     * How long one signing key signs before the next takes over (at least 1 minute). Default 7
+     * days.
+     */
     public Builder signingKeyRotationInterval(Duration interval) {
-      this.signingKeyRotationInterval = Objects.requireNonNull(interval, "signingKeyRotationInterval");
+      Objects.requireNonNull(interval, "signingKeyRotationInterval");
+      if (interval.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException("signingKeyRotationInterval must be at least 1 minute");
+      }
+      this.signingKeyRotationInterval = interval;
       return this;
     }
 
     /**
      * How long after a refresh the refresh token it replaced is still answered with the same new
-     * tokens (racing tabs, retries of a lost answer) instead of being treated as stolen. Default 30
-     * seconds, or the access-token validity if that is shorter; zero disables it. It may not be
-     * longer than the access-token validity.
+     * tokens (racing tabs, quick retries). After it, that token gets a new child while its last one
+     * has not been used (a lost answer is never theft), and is theft once the client has used it.
+     * Default 30 seconds, or the access-token validity if that is shorter; zero turns it off; it
+     * may not be longer than the access-token validity.
      */
     public Builder refreshGracePeriod(Duration grace) {
-      this.refreshGracePeriod = Objects.requireNonNull(grace, "refreshGracePeriod");
+      Objects.requireNonNull(grace, "refreshGracePeriod");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("refreshGracePeriod must not be negative");
+      }
+      this.refreshGracePeriod = grace;
       return this;
     }
 
     /**
      * How many verified access tokens to remember so that a repeated token is not verified again
-     * (rounded up to a power of two; 0 disables the cache). Expiry, blacklisting and key removal are
-     * still honoured. Default 10,000.
+     * (rounded up to a power of two; 0 disables the cache; at most 16,777,216). Expiry,
+     * blacklisting and key removal are still honoured. Default 10,000.
      */
     public Builder verifiedTokenCacheSize(int entries) {
+      if (entries < 0 || entries > (1 << 24)) {
+        throw new IllegalArgumentException("verifiedTokenCacheSize must be between 0 and 16777216");
+      }
       this.verifiedTokenCacheSize = entries;
       return this;
     }
 
-    /** How often the background clean-up sweep runs. Default 1 hour. */
+    /** How often the background clean-up sweep runs (at least 1 second). Default 1 hour. */
     public Builder cleanupInterval(Duration interval) {
-      this.cleanupInterval = Objects.requireNonNull(interval, "cleanupInterval");
+      Objects.requireNonNull(interval, "cleanupInterval");
+      if (interval.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("cleanupInterval must be at least 1 second");
+      }
+      this.cleanupInterval = interval;
       return this;
     }
 
@@ -260,13 +303,19 @@ public interface Hallpass extends AutoCloseable {
       return this;
     }
 
-    /** At most how many expired sessions one sweep deletes. Default 1,000. */
+    /** At most how many expired sessions one sweep deletes (at least 1). Default 1,000. */
     public Builder cleanupBatchSize(int sessions) {
+      if (sessions < 1) {
+        throw new IllegalArgumentException("cleanupBatchSize must be at least 1");
+      }
       this.cleanupBatchSize = sessions;
       return this;
     }
 
-    /** The clock for every expiry decision. Default {@link Clock#systemUTC()}. */
+    /**
+     * The clock for access-token times and expiry checks. Default {@link Clock#systemUTC()}.
+     * Refresh grace periods are measured on the store's clock, shared by every process.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -281,53 +330,60 @@ public interface Hallpass extends AutoCloseable {
     /**
      * Creates the engine: loads (or creates) the signing keys and starts the clean-up sweep.
      *
-     * @throws IllegalStateException when a setting is invalid or settings conflict; the message
-     *     names the option
+     * @throws IllegalStateException when the store is missing or settings conflict; the message
+     *     names the options
      * @throws HallpassException GENERAL_ERROR when the store fails
      */
     public Hallpass build() {
       if (store == null) {
-        throw new IllegalStateException("store is required, e.g. store(SessionStore.inMemory())");
+        throw new IllegalStateException("store is required, e.g. store(SessionStores.inMemory())");
       }
-      requirePositiveSeconds(accessTokenValidity, "accessTokenValidity");
-      requirePositiveSeconds(refreshTokenValidity, "refreshTokenValidity");
       if (refreshTokenValidity.compareTo(accessTokenValidity) <= 0) {
         throw new IllegalStateException(
-            "refreshTokenValidity (" + refreshTokenValidity + ") must be longer than "
-                + "accessTokenValidity (" + accessTokenValidity + ")");
+            "refreshTokenValidity ("
+                + refreshTokenValidity
+                + ") must be longer than "
+                + "accessTokenValidity ("
+                + accessTokenValidity
+                + ")");
       }
-      if (signingKeyRotationInterval.compareTo(Duration.ofMinutes(1)) < 0) {
-        throw new IllegalStateException("signingKeyRotationInterval must be at least 1 minute");
-      }
-      Duration grace = refreshGracePeriod != null ? refreshGracePeriod
-          : (accessTokenValidity.compareTo(Duration.ofSeconds(30)) < 0
-              ? accessTokenValidity : Duration.ofSeconds(30));
-      if (grace.isNegative()) {
-        throw new IllegalStateException("refreshGracePeriod must not be negative");
-      }
+      Duration grace =
+          refreshGracePeriod != null
+              ? refreshGracePeriod
+              : (accessTokenValidity.compareTo(Duration.ofSeconds(30)) < 0
+                  ? accessTokenValidity
+                  : Duration.ofSeconds(30));
       if (grace.compareTo(accessTokenValidity) > 0) {
         throw new IllegalStateException(
-            "refreshGracePeriod must not be longer than accessTokenValidity");
+            "refreshGracePeriod ("
+                + grace
+                + ") must not be longer than accessTokenValidity ("
+                + accessTokenValidity
+                + ")");
       }
-      if (verifiedTokenCacheSize < 0 || verifiedTokenCacheSize > (1 << 24)) {
-        throw new IllegalStateException("verifiedTokenCacheSize must be between 0 and 16777216");
-      }
-      if (cleanupInterval != null && cleanupInterval.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalStateException("cleanupInterval must be at least 1 second");
-      }
-      if (cleanupBatchSize < 1) {
-        throw new IllegalStateException("cleanupBatchSize must be at least 1");
-      }
-      return new Engine(new EngineConfig(store, accessTokenValidity, refreshTokenValidity, antiCsrf,
-          accessTokenBlacklisting, signingKeyRotationInterval, grace,
-          verifiedTokenCacheSize, cleanupInterval, cleanupBatchSize, clock,
-          secureRandom != null ? secureRandom : new SecureRandom()));
+      return new Engine(
+          new EngineConfig(
+              store,
+              accessTokenValidity,
+              refreshTokenValidity,
+              antiCsrf,
+              accessTokenBlacklisting,
+              signingKeyRotationInterval,
+              grace,
+              verifiedTokenCacheSize,
+              cleanupInterval,
+              cleanupBatchSize,
+              clock,
+              secureRandom != null ? secureRandom : new SecureRandom()));
     }
 
-    private static void requirePositiveSeconds(Duration d, String name) {
+    private static Duration wholeSeconds(Duration d, String name) {
+      Objects.requireNonNull(d, name);
       if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.getNano() != 0) {
-        throw new IllegalStateException(name + " must be a whole number of seconds, at least 1 s");
+        throw new IllegalArgumentException(
+            name + " must be a whole number of seconds, at least 1 s");
       }
+      return d;
     }
   }
 }

@@ -5,11 +5,11 @@ import java.util.Objects;
 /**
  * The one exception type of Hallpass's session operations.
  *
- * <p>{@link #getType()} tells a caller what to do: {@link Type#UNAUTHORISED},
- * {@link Type#TRY_REFRESH_TOKEN} and {@link Type#TOKEN_THEFT_DETECTED} are about the caller's
- * credentials (answer them with the session-expired status, 401 by default), while
- * {@link Type#GENERAL_ERROR} means Hallpass itself failed (a database error, say; answer 500). A
- * database failure is always {@code GENERAL_ERROR} with the driver's exception as its cause.
+ * <p>{@link #getType()} tells a caller what to do: {@link Type#UNAUTHORISED}, {@link
+ * Type#TRY_REFRESH_TOKEN} and {@link Type#TOKEN_THEFT_DETECTED} are about the caller's credentials
+ * (answer them with the session-expired status, 401 by default), while {@link Type#GENERAL_ERROR}
+ * means Hallpass itself failed (a database error, say; answer 500). A database failure is always
+ * {@code GENERAL_ERROR} with the driver's exception as its cause.
  *
  * <p>Messages never contain tokens or session data, so they are safe to log.
  */
@@ -94,11 +94,10 @@ public final class HallpassException extends RuntimeException {
 
   /**
    * True when {@code t} is a Hallpass error about the caller's credentials (UNAUTHORISED,
-   * TRY_REFRESH_TOKEN or TOKEN_THEFT_DETECTED), which a web layer answers with the
-   * session-expired status; false for GENERAL_ERROR and for any other throwable.
+   * TRY_REFRESH_TOKEN or TOKEN_THEFT_DETECTED), which a web layer answers with the session-expired
+   * status; false for GENERAL_ERROR and for any other throwable.
    */
   public static boolean isErrorFromAuth(Throwable t) {
-    return t instanceof HallpassException
-        && ((HallpassException) t).type != Type.GENERAL_ERROR;
+    return t instanceof HallpassException && ((HallpassException) t).type != Type.GENERAL_ERROR;
   }
 }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * The public signing keys that verify Hallpass access tokens, as a JSON Web Key Set (RFC 7517).
  *
  * <p>It always holds the key that signs now and the key that will sign next, so a client that
- * caches it until {@link #getCacheUntil()} can verify every token it meets in that time. Contains no
- * secret.
+ * caches it until {@link #getCacheUntil()} can verify every token it meets in that time. Contains
+ * no secret.
  */
 public final class JsonWebKeySet {
 

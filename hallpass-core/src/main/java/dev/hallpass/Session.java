@@ -7,16 +7,18 @@ import java.util.Map;
  * One verified (or newly created or refreshed) login session.
  *
  * <p>{@link #getUserId()}, {@link #getHandle()} and {@link #getJWTPayload()} read the verified
- * access token and never touch the database. {@link #getSessionData()} and
- * {@link #updateSessionData(Map)} make exactly one database call each. Instances are safe to share
- * between threads; {@link #updateJWTPayload(Map)} replaces the access token they hold.
+ * access token and never touch the database. {@link #getSessionData()} and {@link
+ * #updateSessionData(Map)} make exactly one database call each. Instances are safe to share between
+ * threads; {@link #updateJWTPayload(Map)} replaces the access token they hold.
  */
 public interface Session {
 
   /** The user this session belongs to. No database call. */
   String getUserId();
 
-  /** The tenant the session belongs to ({@code "public"} unless set otherwise). No database call. */
+  /**
+   * The tenant the session belongs to ({@code "public"} unless set otherwise). No database call.
+   */
   String getTenantId();
 
   /** The session's handle: a stable, non-secret identifier used to manage it. */
@@ -31,11 +33,16 @@ public interface Session {
   /**
    * The whole payload of the current access token: Hallpass's claims ({@code sub}, {@code exp},
    * {@code iat}, {@code sessionHandle}, ...) and the application's. No database call. The map is
-   * unmodifiable. The SuperTokens frontend SDKs expect this as the {@code front-token}'s {@code up}.
+   * unmodifiable. The SuperTokens frontend SDKs expect this as the {@code front-token}'s {@code
+   * up}.
    */
   Map<String, Object> getAccessTokenPayload();
 
-  /** The current access token. */
+  /**
+   * The current access token. After {@link Hallpass#getSession} it differs from the token that was
+   * verified when the engine re-issued it (the first request after a refresh, or a payload changed
+   * by handle and seen with {@code checkDatabase}): give it back to the client then.
+   */
   String getAccessToken();
 
   /** When the current access token expires. */
@@ -48,8 +55,8 @@ public interface Session {
   SessionTokens getTokens();
 
   /**
-   * The session's server-side data, read from the store with one database call. The returned map
-   * is a fresh copy the caller may change.
+   * The session's server-side data, read from the store with one database call. The returned map is
+   * a fresh copy the caller may change.
    *
    * @throws HallpassException UNAUTHORISED if the session no longer exists
    */

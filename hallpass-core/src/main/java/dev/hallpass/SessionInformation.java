@@ -32,10 +32,12 @@ public final class SessionInformation {
     this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
     this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
     this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
-    this.sessionData = java.util.Collections.unmodifiableMap(
-        new java.util.LinkedHashMap<>(Objects.requireNonNull(sessionData, "sessionData")));
-    this.jwtPayload = java.util.Collections.unmodifiableMap(
-        new java.util.LinkedHashMap<>(Objects.requireNonNull(jwtPayload, "jwtPayload")));
+    this.sessionData =
+        java.util.Collections.unmodifiableMap(
+            new java.util.LinkedHashMap<>(Objects.requireNonNull(sessionData, "sessionData")));
+    this.jwtPayload =
+        java.util.Collections.unmodifiableMap(
+            new java.util.LinkedHashMap<>(Objects.requireNonNull(jwtPayload, "jwtPayload")));
   }
 
   /** The session's handle. */
@@ -75,7 +77,14 @@ public final class SessionInformation {
 
   @Override
   public String toString() {
-    return "SessionInformation{handle=" + handle + ", tenantId=" + tenantId + ", createdAt="
-        + createdAt + ", expiresAt=" + expiresAt + ", sessionData=<redacted>, jwtPayload=<redacted>}";
+    return "SessionInformation{handle="
+        + handle
+        + ", tenantId="
+        + tenantId
+        + ", createdAt="
+        + createdAt
+        + ", expiresAt="
+        + expiresAt
+        + ", sessionData=<redacted>, jwtPayload=<redacted>}";
   }
 }

@@ -62,9 +62,12 @@ public final class SessionTokens {
 
   @Override
   public String toString() {
-    return "SessionTokens{accessToken=<redacted>, accessTokenExpiry=" + accessTokenExpiry
-        + (refreshToken == null ? "" : ", refreshToken=<redacted>, refreshTokenExpiry="
-            + refreshTokenExpiry)
-        + (antiCsrfToken == null ? "" : ", antiCsrfToken=<redacted>") + "}";
+    return "SessionTokens{accessToken=<redacted>, accessTokenExpiry="
+        + accessTokenExpiry
+        + (refreshToken == null
+            ? ""
+            : ", refreshToken=<redacted>, refreshTokenExpiry=" + refreshTokenExpiry)
+        + (antiCsrfToken == null ? "" : ", antiCsrfToken=<redacted>")
+        + "}";
   }
 }

@@ -13,8 +13,10 @@ class HallpassExceptionTest {
     assertThat(HallpassException.isErrorFromAuth(HallpassException.tryRefreshToken("x"))).isTrue();
     assertThat(HallpassException.isErrorFromAuth(HallpassException.tokenTheftDetected("u", "h")))
         .isTrue();
-    assertThat(HallpassException.isErrorFromAuth(
-        HallpassException.generalError("db down", new RuntimeException()))).isFalse();
+    assertThat(
+            HallpassException.isErrorFromAuth(
+                HallpassException.generalError("db down", new RuntimeException())))
+        .isFalse();
     assertThat(HallpassException.isErrorFromAuth(new IllegalStateException())).isFalse();
     assertThat(HallpassException.isErrorFromAuth(null)).isFalse();
   }
@@ -32,8 +34,9 @@ class HallpassExceptionTest {
 
   @Test
   void sessionTokens_toString_redactsEveryToken() {
-    SessionTokens t = new SessionTokens("ACCESS-SECRET", Instant.EPOCH, "REFRESH-SECRET",
-        Instant.EPOCH, "CSRF-SECRET");
+    SessionTokens t =
+        new SessionTokens(
+            "ACCESS-SECRET", Instant.EPOCH, "REFRESH-SECRET", Instant.EPOCH, "CSRF-SECRET");
     assertThat(t.toString()).doesNotContain("SECRET").contains("redacted");
   }
 }

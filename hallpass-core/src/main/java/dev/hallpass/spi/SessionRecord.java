@@ -6,30 +6,64 @@ import java.util.Objects;
 /**
  * One stored session, as a {@link SessionStore} keeps it. Immutable.
  *
- * <p>Refresh tokens are never stored, only their SHA-256 hashes (lower-case hex). The refresh key is
- * a per-session HMAC key (base64url) that authenticates and derives the session's refresh tokens;
- * alone it yields no token. Session data and payload are JSON object texts. Times have millisecond
- * precision. {@link #toString()} shows no secret and no data.
+ * <p>Refresh tokens are never stored, only their SHA-256 hashes (lower-case hex). The refresh key
+ * is a per-session HMAC key (base64url) that authenticates and derives the session's refresh
+ * tokens; alone it yields no token. Session data and payload are JSON object texts. Times have
+ * millisecond precision. {@link #toString()} shows no secret and no data.
+ *
+ * <p>The refresh state follows the rotation rules of the session model: {@code currentRefreshHash}
+ * is the newest token issued (C), {@code parentRefreshHash} the token it was issued for (P, null
+ * before the first refresh), {@code issuedAt} when C was issued (null before the first refresh),
+ * {@code childIndex} which of P's children C is (0 for the first, incremented when an unused child
+ * is replaced), and {@code confirmed} whether the client has been seen using C.
+ *
+ * @param handle the session's handle (primary key)
+ * @param tenantId the tenant, {@code "public"} by default
+ * @param userId the user id, any string of at most 512 UTF-16 units without NUL
+ * @param sessionDataJson the session data, a JSON object
+ * @param jwtPayloadJson the application's access-token claims, a JSON object
+ * @param createdAt when the session was created
+ * @param expiresAt when the session expires (extended by each refresh)
+ * @param refreshKey the per-session refresh-token key, base64url; secret
+ * @param currentRefreshHash SHA-256 hex of the current refresh token (C)
+ * @param parentRefreshHash SHA-256 hex of the token C was issued for (P), or null
+ * @param issuedAt when C was issued by a refresh, or null
+ * @param childIndex which child of P the current token is; 0 unless an unused child was replaced
+ * @param confirmed whether the client has been seen using C (true at creation)
  */
-public final class SessionRecord {
+public record SessionRecord(
+    String handle,
+    String tenantId,
+    String userId,
+    String sessionDataJson,
+    String jwtPayloadJson,
+    Instant createdAt,
+    Instant expiresAt,
+    String refreshKey,
+    String currentRefreshHash,
+    String parentRefreshHash,
+    Instant issuedAt,
+    int childIndex,
+    boolean confirmed) {
 
-  private final String handle;
-  private final String tenantId;
-  private final String userId;
-  private final String sessionDataJson;
-  private final String jwtPayloadJson;
-  private final Instant createdAt;
-  private final Instant expiresAt;
-  private final String refreshKey;
-  private final String currentRefreshHash;
-  private final String previousRefreshHash;
-  private final Instant rotatedAt;
+  /** Checks that every required component is present and the child index is not negative. */
+  public SessionRecord {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(sessionDataJson, "sessionDataJson");
+    Objects.requireNonNull(jwtPayloadJson, "jwtPayloadJson");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(refreshKey, "refreshKey");
+    Objects.requireNonNull(currentRefreshHash, "currentRefreshHash");
+    if (childIndex < 0) {
+      throw new IllegalArgumentException("childIndex must not be negative");
+    }
+  }
 
-  /**
-   * Creates the record. {@code previousRefreshHash} and {@code rotatedAt} are null until the first
-   * refresh; every other argument is required.
-   */
-  public SessionRecord(
+  /** A new session: no refresh yet, its first refresh token counts as received. */
+  public static SessionRecord created(
       String handle,
       String tenantId,
       String userId,
@@ -38,99 +72,105 @@ public final class SessionRecord {
       Instant createdAt,
       Instant expiresAt,
       String refreshKey,
-      String currentRefreshHash,
-      String previousRefreshHash,
-      Instant rotatedAt) {
-    this.handle = Objects.requireNonNull(handle, "handle");
-    this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
-    this.userId = Objects.requireNonNull(userId, "userId");
-    this.sessionDataJson = Objects.requireNonNull(sessionDataJson, "sessionDataJson");
-    this.jwtPayloadJson = Objects.requireNonNull(jwtPayloadJson, "jwtPayloadJson");
-    this.createdAt = Objects.requireNonNull(createdAt, "createdAt");
-    this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
-    this.refreshKey = Objects.requireNonNull(refreshKey, "refreshKey");
-    this.currentRefreshHash = Objects.requireNonNull(currentRefreshHash, "currentRefreshHash");
-    this.previousRefreshHash = previousRefreshHash;
-    this.rotatedAt = rotatedAt;
-  }
-
-  /** The session's handle (primary key). */
-  public String handle() {
-    return handle;
-  }
-
-  /** The tenant, {@code "public"} by default. */
-  public String tenantId() {
-    return tenantId;
-  }
-
-  /** The user id, any string of at most 512 UTF-16 units without NUL. */
-  public String userId() {
-    return userId;
-  }
-
-  /** The session data, a JSON object. */
-  public String sessionDataJson() {
-    return sessionDataJson;
-  }
-
-  /** The application's access-token claims, a JSON object. */
-  public String jwtPayloadJson() {
-    return jwtPayloadJson;
-  }
-
-  /** When the session was created. */
-  public Instant createdAt() {
-    return createdAt;
-  }
-
-  /** When the session expires (extended by each refresh). */
-  public Instant expiresAt() {
-    return expiresAt;
-  }
-
-  /** The per-session refresh-token key, base64url. Secret. */
-  public String refreshKey() {
-    return refreshKey;
-  }
-
-  /** SHA-256 hex of the current refresh token. */
-  public String currentRefreshHash() {
-    return currentRefreshHash;
-  }
-
-  /** SHA-256 hex of the refresh token that the current one replaced, or null. */
-  public String previousRefreshHash() {
-    return previousRefreshHash;
-  }
-
-  /** When the current refresh token replaced the previous one, or null. */
-  public Instant rotatedAt() {
-    return rotatedAt;
+      String currentRefreshHash) {
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        null,
+        null,
+        0,
+        true);
   }
 
   /** A copy with new session data. */
   public SessionRecord withSessionData(String json) {
-    return new SessionRecord(handle, tenantId, userId, json, jwtPayloadJson, createdAt, expiresAt,
-        refreshKey, currentRefreshHash, previousRefreshHash, rotatedAt);
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        json,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        confirmed);
   }
 
   /** A copy with a new payload. */
   public SessionRecord withJwtPayload(String json) {
-    return new SessionRecord(handle, tenantId, userId, sessionDataJson, json, createdAt, expiresAt,
-        refreshKey, currentRefreshHash, previousRefreshHash, rotatedAt);
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        json,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        confirmed);
   }
 
-  /** A copy after a rotation. */
-  public SessionRecord rotated(RefreshDecision rotation) {
-    return new SessionRecord(handle, tenantId, userId, sessionDataJson, jwtPayloadJson, createdAt,
-        rotation.expiresAt(), refreshKey, rotation.currentRefreshHash(),
-        rotation.previousRefreshHash(), rotation.rotatedAt());
+  /** A copy with the current refresh token marked as received. */
+  public SessionRecord withConfirmed() {
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        true);
+  }
+
+  /** A copy after a rotation: the new refresh state, unconfirmed. */
+  public SessionRecord rotated(RefreshWrite.Rotate r) {
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        r.expiresAt(),
+        refreshKey,
+        r.currentRefreshHash(),
+        r.parentRefreshHash(),
+        r.issuedAt(),
+        r.childIndex(),
+        false);
   }
 
   @Override
   public String toString() {
-    return "SessionRecord{handle=" + handle + ", tenantId=" + tenantId + ", createdAt=" + createdAt
-        + ", expiresAt=" + expiresAt + ", <secrets and data redacted>}";
+    return "SessionRecord{handle="
+        + handle
+        + ", tenantId="
+        + tenantId
+        + ", createdAt="
+        + createdAt
+        + ", expiresAt="
+        + expiresAt
+        + ", <secrets and data redacted>}";
   }
 }

@@ -1,32 +1,37 @@
 package dev.hallpass.spi;
 
-import dev.hallpass.internal.InMemorySessionStore;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Where Hallpass keeps sessions and signing keys: the one storage SPI.
  *
- * <p>Every implementation passes the shared contract suite in {@code hallpass-testkit}. Rules:
+ * <p>Every implementation passes the store compatibility kit in {@code hallpass-testkit}, which
+ * calls these methods directly. The rules the engine relies on:
  *
  * <ul>
- *   <li>Methods are thread-safe and each is atomic.
- *   <li>A failure of the underlying storage is thrown as {@code HallpassException} of type
- *       GENERAL_ERROR with the cause chained; no driver exception escapes.
- *   <li>Strings are stored and returned exactly (case, unicode, quotes, length).
- *   <li>"Live" means {@code expiresAt > now}; expired sessions may linger until
- *       {@link #deleteExpiredSessions} but are never reported as live.
+ *   <li>Every method is thread-safe and atomic; several processes may share one store.
+ *   <li>A failure of the underlying storage is thrown as {@code dev.hallpass.HallpassException} of
+ *       type GENERAL_ERROR with the cause chained and no secret or session data in its message; no
+ *       driver exception escapes. Null arguments are a {@link NullPointerException}.
+ *   <li>Strings are stored and returned exactly (case, unicode, quotes, trailing spaces, length up
+ *       to the documented maxima: user id 512, tenant id 128 characters). Times are kept to the
+ *       millisecond.
+ *   <li>"Live" means {@code expiresAt > now}; expired sessions may linger until {@link
+ *       #deleteExpiredSessions} but are never reported or changed as live.
+ *   <li>Handles are unique: inserting a session whose handle exists is a GENERAL_ERROR and leaves
+ *       the stored one unchanged.
+ *   <li>{@link #lockAndDecide} serializes per handle and runs its rule with the store's clock (see
+ *       there). Refresh timing never depends on the clocks of the processes using the store.
+ *   <li>Signing keys: one per generation and one per kid. Inserting a key of an existing generation
+ *       returns false and stores nothing (another process won the race); inserting a key of a new
+ *       generation whose kid exists is a GENERAL_ERROR.
+ *   <li>After {@link #close()} every method fails with GENERAL_ERROR.
  * </ul>
  */
 public interface SessionStore extends AutoCloseable {
-
-  /** A store in this process's memory: for tests and quick starts; nothing survives a restart. */
-  static SessionStore inMemory() {
-    return new InMemorySessionStore();
-  }
 
   /** Stores a new session. The handle is new (random); a duplicate is a GENERAL_ERROR. */
   void insertSession(SessionRecord session);
@@ -34,8 +39,11 @@ public interface SessionStore extends AutoCloseable {
   /** The session with this handle, live or not, or empty. */
   Optional<SessionRecord> findSession(String handle);
 
-  /** Whether a live session has this handle. Called on every request when blacklisting is on. */
-  boolean isSessionLive(String handle, Instant now);
+  /**
+   * Whether a live session has this handle and belongs to this user. Called on every request when
+   * blacklisting is on, so it should be one indexed read.
+   */
+  boolean isSessionLive(String handle, String userId, Instant now);
 
   /** The session data of a live session, or empty. */
   Optional<String> findSessionData(String handle, Instant now);
@@ -47,28 +55,60 @@ public interface SessionStore extends AutoCloseable {
   boolean updateJwtPayload(String handle, String jwtPayloadJson, Instant now);
 
   /**
-   * Runs {@code decide} on the session with this handle (or on null when there is none) while
-   * holding an exclusive lock on it, applies the returned decision, and commits; all in one
-   * transaction on one connection. {@code decide} is pure computation: it must not call the store.
-   * Concurrent calls for the same handle are serialized, so each sees the previous one's result.
+   * Examines the session with this handle under an exclusive lock and applies what the rule
+   * decides, then commits: the refresh of a session.
    *
-   * @return the decision that was applied
+   * <ol>
+   *   <li>The store locks the session (or, when there is none, locks nothing) and reads its own
+   *       clock: for a database, the database server's time read in this transaction, so that all
+   *       processes using the store agree on it.
+   *   <li>It calls {@code rule.decide(session, now)} with the session (null when there is none,
+   *       expired sessions included as they are) and that time. The rule is a pure function: it
+   *       neither calls the store nor has other effects, and the store may call it again when it
+   *       retries the transaction (a deadlock or serialization failure); only the last call's
+   *       decision counts.
+   *   <li>It calls the decision's {@link RefreshDecision#beforeWrite()}, then applies its {@link
+   *       RefreshDecision#write()} to the session it examined ({@link RefreshWrite.Keep}: nothing;
+   *       {@link RefreshWrite.Rotate}: replace the refresh state and expiry, unconfirmed; {@link
+   *       RefreshWrite.Delete}: delete), commits, and only then returns the decision. When there
+   *       was no session nothing is written.
+   * </ol>
+   *
+   * <p>Concurrent calls for the same handle are serialized: each sees the previous one's result. A
+   * {@link RuntimeException} from the rule propagates unchanged and nothing is written; a null
+   * decision or a null {@code write()} is a GENERAL_ERROR and nothing is written.
+   *
+   * @return the decision that was applied and committed
    */
-  RefreshDecision lockAndDecide(String handle, Function<SessionRecord, RefreshDecision> decide);
+  <D extends RefreshDecision> D lockAndDecide(String handle, RefreshRule<D> rule);
+
+  /**
+   * Marks a live session's current refresh token as received by the client: one conditional write,
+   * and idempotent. Returns true when the session is live and its current refresh-token hash is
+   * {@code currentRefreshHash} (it is then confirmed, whether it was already or not); false
+   * otherwise, changing nothing.
+   */
+  boolean confirmRefreshToken(String handle, String currentRefreshHash, Instant now);
 
   /** Deletes one session; true if it existed. */
   boolean deleteSession(String handle);
 
-  /** Deletes the given sessions; returns the handles that existed. */
+  /** Deletes the given sessions; returns the handles that existed, in the order given. */
   List<String> deleteSessions(Collection<String> handles);
 
-  /** Deletes all sessions of a user; returns their handles. */
+  /** Deletes all sessions of a user, live or expired; returns their handles. */
   List<String> deleteSessionsOfUser(String userId);
 
-  /** The handles of a user's live sessions. */
+  /**
+   * The handles of a user's live sessions, oldest first: by creation time, then by handle in binary
+   * (UTF-16 code unit) order.
+   */
   List<String> findLiveHandlesOfUser(String userId, Instant now);
 
-  /** Deletes up to {@code limit} sessions that expired at or before {@code now}; returns how many. */
+  /**
+   * Deletes up to {@code limit} sessions that expired at or before {@code now}, oldest expiry
+   * first; returns how many. A session that is live by then is never deleted.
+   */
   int deleteExpiredSessions(Instant now, int limit);
 
   /** All stored signing keys, in generation order. */
@@ -86,4 +126,36 @@ public interface SessionStore extends AutoCloseable {
   /** Releases the store's resources (connection pool); the store is unusable afterwards. */
   @Override
   void close();
+
+  /**
+   * A refresh rule: decides what to do with a session examined under its lock.
+   *
+   * @param <D> the decision type
+   */
+  @FunctionalInterface
+  interface RefreshRule<D extends RefreshDecision> {
+    /**
+     * Decides, without side effects.
+     *
+     * @param session the locked session, or null when there is none
+     * @param now the store's current time
+     */
+    D decide(SessionRecord session, Instant now);
+  }
+
+  /** A decision of a {@link RefreshRule}: whatever it carries, plus what the store must write. */
+  interface RefreshDecision {
+    /** What the store writes for this decision. */
+    RefreshWrite write();
+
+    /**
+     * Called by the store once the rule has returned this decision, before it writes and commits
+     * it: a chance to start work whose result matters only if the decision commits (the engine
+     * starts signing the new access token here, so that the signature overlaps the write). The
+     * decision may still fail to commit, and a retried transaction calls it again on a new
+     * decision, so what it starts must be safe to discard or repeat. It must not call the store.
+     * Default: nothing.
+     */
+    default void beforeWrite() {}
+  }
 }

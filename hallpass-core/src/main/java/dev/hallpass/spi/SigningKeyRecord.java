@@ -76,7 +76,14 @@ public final class SigningKeyRecord {
 
   @Override
   public String toString() {
-    return "SigningKeyRecord{kid=" + kid + ", generation=" + generation + ", signsFrom=" + signsFrom
-        + ", signsUntil=" + signsUntil + ", privateKey=<redacted>}";
+    return "SigningKeyRecord{kid="
+        + kid
+        + ", generation="
+        + generation
+        + ", signsFrom="
+        + signsFrom
+        + ", signsUntil="
+        + signsUntil
+        + ", privateKey=<redacted>}";
   }
 }

@@ -25,9 +25,9 @@ enum Dialect {
   }
 
   /**
-   * The dialect for a database as its driver describes it, or null if it is not supported.
-   * MariaDB is told apart from MySQL by its version string too, because MySQL's own driver calls
-   * a MariaDB server "MySQL".
+   * The dialect for a database as its driver describes it, or null if it is not supported. MariaDB
+   * is told apart from MySQL by its version string too, because MySQL's own driver calls a MariaDB
+   * server "MySQL".
    */
   static Dialect of(String productName, String productVersion) {
     String name = productName == null ? "" : productName.toLowerCase(Locale.ROOT);
@@ -64,8 +64,8 @@ enum Dialect {
 
   /**
    * One statement deleting at most {@code limit} expired sessions, oldest first. Parameters: the
-   * cut-off time (epoch millis) and then the limit; for H2 and PostgreSQL the cut-off appears twice,
-   * see {@link #deleteExpiredRepeatsCutoff()}.
+   * cut-off time (epoch millis) and then the limit; for H2 and PostgreSQL the cut-off appears
+   * twice, see {@link #deleteExpiredRepeatsCutoff()}.
    */
   String deleteExpiredSql() {
     switch (this) {
@@ -81,6 +81,60 @@ enum Dialect {
             + " (SELECT handle FROM hallpass_sessions WHERE expires_at <= ?"
             + " ORDER BY expires_at, handle LIMIT ?)";
     }
+  }
+
+  /** The name of the server-time column of {@link #lockSessionSql(String)}. */
+  static final String NOW_COLUMN = "hallpass_db_now";
+
+  /**
+   * An SQL expression for the database server's current time in epoch milliseconds (a BIGINT), read
+   * when the expression is evaluated rather than when the statement or transaction began, and
+   * independent of the session's time zone.
+   */
+  String currentTimeMillisSql() {
+    switch (this) {
+      case POSTGRESQL:
+        // clock_timestamp(): the actual time (now() is the transaction's start). Truncating before
+        // the conversion keeps the result exact whether EXTRACT yields numeric or double.
+        return "(EXTRACT(EPOCH FROM date_trunc('milliseconds', clock_timestamp())) * 1000)::bigint";
+      case MARIADB:
+      case MYSQL:
+        // SYSDATE(6): the actual time (NOW() is the statement's start), but in the session's time
+        // zone, where UNIX_TIMESTAMP() is ambiguous around DST changes. So: UTC at the statement's
+        // start plus the time elapsed since, both zone-free differences.
+        return "((TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6))"
+            + " + TIMESTAMPDIFF(MICROSECOND, NOW(6), SYSDATE(6))) DIV 1000)";
+      case H2:
+      default:
+        // CURRENT_TIMESTAMP is the transaction's first statement's: see migration h2/V2.
+        return "hallpass_current_time_millis()";
+    }
+  }
+
+  /** A query of the database server's current time in epoch milliseconds. */
+  String currentTimeSql() {
+    return "SELECT " + currentTimeMillisSql();
+  }
+
+  /**
+   * One statement that locks the session row with the given handle (the only parameter) for the
+   * transaction and returns {@code columns} plus the server's time, as {@link #NOW_COLUMN}, read
+   * once the lock is held: no extra round trip for the time, and a caller that waited for the lock
+   * gets the time after its wait.
+   */
+  String lockSessionSql(String columns) {
+    String now = currentTimeMillisSql() + " AS " + NOW_COLUMN;
+    if (this == POSTGRESQL) {
+      // PostgreSQL computes a scan's select list before the row lock (and recomputes it only when
+      // the row was updated meanwhile); an outer select over the locking subquery runs after it.
+      return "SELECT s.*, "
+          + now
+          + " FROM (SELECT "
+          + columns
+          + " FROM hallpass_sessions WHERE handle = ? FOR UPDATE) s";
+    }
+    // MariaDB/MySQL and H2 evaluate the select list of a row once the row is locked.
+    return "SELECT " + columns + ", " + now + " FROM hallpass_sessions WHERE handle = ? FOR UPDATE";
   }
 
   /** Whether {@link #deleteExpiredSql()} takes the cut-off twice. */

@@ -1,7 +1,7 @@
 package dev.hallpass.jdbc;
 
 import dev.hallpass.HallpassException;
-import dev.hallpass.spi.RefreshDecision;
+import dev.hallpass.spi.RefreshWrite;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.spi.SigningKeyRecord;
@@ -10,7 +10,9 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -20,7 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
@@ -28,40 +29,59 @@ import org.flywaydb.core.Flyway;
  * The {@link SessionStore} on a JDBC database. Made by {@link JdbcSessionStores}.
  *
  * <p>Each method borrows exactly one connection and returns it before it returns. Single statements
- * run in auto-commit mode; multi-statement methods run in one explicit transaction.
+ * run in auto-commit mode; multi-statement methods run in one explicit transaction. A statement or
+ * transaction the database aborted as a deadlock or serialization failure (SQLState 40xxx) is run
+ * again, a few times.
+ *
+ * <p>{@link #lockAndDecide} reads the database server's clock in the statement that locks the
+ * session, so every process sharing the database refreshes by one clock; a store built with a
+ * {@link Clock} (for tests) reads that instead.
  */
 final class JdbcSessionStore implements SessionStore {
 
   /** Flyway's history table: prefixed so it cannot clash with an application's own Flyway. */
   static final String SCHEMA_HISTORY_TABLE = "hallpass_schema_history";
 
-  private static final String SESSION_COLUMNS = "handle, tenant_id, user_id, session_data,"
-      + " jwt_payload, created_at, expires_at, refresh_key, current_refresh_hash,"
-      + " previous_refresh_hash, rotated_at";
+  private static final String SESSION_COLUMNS =
+      "handle, tenant_id, user_id, session_data,"
+          + " jwt_payload, created_at, expires_at, refresh_key, current_refresh_hash,"
+          + " parent_refresh_hash, issued_at, child_index, confirmed";
   private static final String KEY_COLUMNS =
       "kid, generation, private_key, public_key, created_at, signs_from, signs_until";
 
   /** Handles per IN (...) list: far below every driver's parameter limit. */
   private static final int IN_CHUNK = 200;
+
   /** Attempts of a transaction that the database aborted as a deadlock or serialization failure. */
   private static final int TRANSACTION_ATTEMPTS = 3;
 
   private final DataSource dataSource;
   private final AutoCloseable ownedPool;
   private final Dialect dialect;
+
+  /** The refresh clock; null: the database server's. */
+  private final Clock clock;
+
+  /** Locks a session and reads the server's time: see {@link Dialect#lockSessionSql}. */
+  private final String lockSessionSql;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private JdbcSessionStore(DataSource dataSource, AutoCloseable ownedPool, Dialect dialect) {
+  private JdbcSessionStore(
+      DataSource dataSource, AutoCloseable ownedPool, Dialect dialect, Clock clock) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.dialect = dialect;
+    this.clock = clock;
+    this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
   }
 
   /**
    * Detects the database, migrates the schema and returns the store. {@code ownedPool} is closed
-   * with the store (and here, if start-up fails); null when the caller owns the data source.
+   * with the store (and here, if start-up fails); null when the caller owns the data source. {@code
+   * clock} is the refresh clock, or null for the database server's.
    */
-  static JdbcSessionStore start(DataSource dataSource, AutoCloseable ownedPool) {
+  static JdbcSessionStore start(DataSource dataSource, AutoCloseable ownedPool, Clock clock) {
     try {
       Dialect dialect;
       // One connection for detection and migration: start-up never holds two either.
@@ -70,13 +90,14 @@ final class JdbcSessionStore implements SessionStore {
         MigrationLock.acquire(c, dialect);
         try {
           migrate(c, dialect);
+          requireFoundRows(c, dialect);
         } finally {
           MigrationLock.release(c, dialect);
         }
       } catch (SQLException e) {
         throw HallpassException.generalError("cannot open the session database", e);
       }
-      return new JdbcSessionStore(dataSource, ownedPool, dialect);
+      return new JdbcSessionStore(dataSource, ownedPool, dialect, clock);
     } catch (RuntimeException | Error e) {
       closeQuietly(ownedPool, e);
       throw e;
@@ -88,8 +109,11 @@ final class JdbcSessionStore implements SessionStore {
     String name = meta.getDatabaseProductName();
     Dialect dialect = Dialect.of(name, meta.getDatabaseProductVersion());
     if (dialect == null) {
-      throw HallpassException.generalError("unsupported database: " + name
-          + " (Hallpass supports H2, PostgreSQL, MariaDB and MySQL)", null);
+      throw HallpassException.generalError(
+          "unsupported database: "
+              + name
+              + " (Hallpass supports H2, PostgreSQL, MariaDB and MySQL)",
+          null);
     }
     return dialect;
   }
@@ -114,75 +138,123 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * Fails unless UPDATE counts are found (matched) rows, as the store's conditional updates need:
+   * confirming an already confirmed token, or writing unchanged data, must still count the row.
+   * That is the default of the MariaDB and MySQL drivers; {@code useAffectedRows=true} would count
+   * changed rows only. The probe is a no-op update of one row of Flyway's history table.
+   */
+  private static void requireFoundRows(Connection c, Dialect dialect) throws SQLException {
+    if (dialect != Dialect.MARIADB && dialect != Dialect.MYSQL) {
+      return;
+    }
+    int counted;
+    try (PreparedStatement ps =
+        c.prepareStatement("UPDATE " + SCHEMA_HISTORY_TABLE + " SET success = success LIMIT 1")) {
+      counted = ps.executeUpdate();
+    } finally {
+      if (!c.getAutoCommit()) {
+        c.rollback(); // a caller's manual-commit connection: end the probe's transaction
+      }
+    }
+    if (counted != 1) {
+      throw HallpassException.generalError(
+          "the "
+              + dialect.displayName()
+              + " connection counts changed rows, not found rows, in UPDATE results"
+              + " (useAffectedRows=true?); Hallpass needs the driver's default",
+          null);
+    }
+  }
+
   // ---------------------------------------------------------------- sessions
 
   @Override
   public void insertSession(SessionRecord s) {
     Objects.requireNonNull(s, "session");
-    autoCommit("insert the session", c -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO hallpass_sessions ("
-          + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, s.handle());
-        ps.setString(2, s.tenantId());
-        ps.setString(3, s.userId());
-        ps.setString(4, s.sessionDataJson());
-        ps.setString(5, s.jwtPayloadJson());
-        ps.setLong(6, s.createdAt().toEpochMilli());
-        ps.setLong(7, s.expiresAt().toEpochMilli());
-        ps.setString(8, s.refreshKey());
-        ps.setString(9, s.currentRefreshHash());
-        ps.setString(10, s.previousRefreshHash());
-        setNullableTime(ps, 11, s.rotatedAt());
-        ps.executeUpdate();
-        return null;
-      }
-    });
+    autoCommit(
+        "insert the session",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO hallpass_sessions ("
+                      + SESSION_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, s.handle());
+            ps.setString(2, s.tenantId());
+            ps.setString(3, s.userId());
+            ps.setString(4, s.sessionDataJson());
+            ps.setString(5, s.jwtPayloadJson());
+            ps.setLong(6, s.createdAt().toEpochMilli());
+            ps.setLong(7, s.expiresAt().toEpochMilli());
+            ps.setString(8, s.refreshKey());
+            ps.setString(9, s.currentRefreshHash());
+            ps.setString(10, s.parentRefreshHash());
+            setNullableTime(ps, 11, s.issuedAt());
+            ps.setInt(12, s.childIndex());
+            ps.setBoolean(13, s.confirmed());
+            ps.executeUpdate();
+            return null;
+          }
+        });
   }
 
   @Override
   public Optional<SessionRecord> findSession(String handle) {
     Objects.requireNonNull(handle, "handle");
-    return autoCommit("read the session", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + SESSION_COLUMNS + " FROM hallpass_sessions WHERE handle = ?")) {
-        ps.setString(1, handle);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(readSession(rs)) : Optional.<SessionRecord>empty();
-        }
-      }
-    });
+    return autoCommit(
+        "read the session",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT " + SESSION_COLUMNS + " FROM hallpass_sessions WHERE handle = ?")) {
+            ps.setString(1, handle);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(readSession(rs)) : Optional.<SessionRecord>empty();
+            }
+          }
+        });
   }
 
   @Override
-  public boolean isSessionLive(String handle, Instant now) {
+  public boolean isSessionLive(String handle, String userId, Instant now) {
     Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(userId, "userId");
     long nowMillis = now.toEpochMilli();
-    return autoCommit("check the session", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT 1 FROM hallpass_sessions WHERE handle = ? AND expires_at > ?")) {
-        ps.setString(1, handle);
-        ps.setLong(2, nowMillis);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next();
-        }
-      }
-    });
+    return autoCommit(
+        "check the session",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT 1 FROM hallpass_sessions"
+                      + " WHERE handle = ? AND user_id = ? AND expires_at > ?")) {
+            ps.setString(1, handle);
+            ps.setString(2, userId);
+            ps.setLong(3, nowMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next();
+            }
+          }
+        });
   }
 
   @Override
   public Optional<String> findSessionData(String handle, Instant now) {
     Objects.requireNonNull(handle, "handle");
     long nowMillis = now.toEpochMilli();
-    return autoCommit("read the session data", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT session_data FROM hallpass_sessions WHERE handle = ? AND expires_at > ?")) {
-        ps.setString(1, handle);
-        ps.setLong(2, nowMillis);
-        try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
-        }
-      }
-    });
+    return autoCommit(
+        "read the session data",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT session_data FROM hallpass_sessions WHERE handle = ? AND expires_at > ?")) {
+            ps.setString(1, handle);
+            ps.setLong(2, nowMillis);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
   }
 
   @Override
@@ -199,85 +271,134 @@ final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(json, column);
     long nowMillis = now.toEpochMilli();
-    return autoCommit("update the session", c -> {
-      // column is one of two constants above, never input
-      try (PreparedStatement ps = c.prepareStatement("UPDATE hallpass_sessions SET " + column
-          + " = ? WHERE handle = ? AND expires_at > ?")) {
-        ps.setString(1, json);
-        ps.setString(2, handle);
-        ps.setLong(3, nowMillis);
-        return ps.executeUpdate() > 0;
-      }
-    });
+    return autoCommit(
+        "update the session",
+        c -> {
+          // column is one of two constants above, never input
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hallpass_sessions SET "
+                      + column
+                      + " = ? WHERE handle = ? AND expires_at > ?")) {
+            ps.setString(1, json);
+            ps.setString(2, handle);
+            ps.setLong(3, nowMillis);
+            return ps.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
-  public RefreshDecision lockAndDecide(
-      String handle, Function<SessionRecord, RefreshDecision> decide) {
+  public <D extends RefreshDecision> D lockAndDecide(String handle, RefreshRule<D> rule) {
     Objects.requireNonNull(handle, "handle");
-    Objects.requireNonNull(decide, "decide");
-    return inTransaction("refresh the session", c -> {
-      SessionRecord current;
-      // The row lock serializes concurrent refreshes of this session until commit.
-      try (PreparedStatement ps = c.prepareStatement("SELECT " + SESSION_COLUMNS
-          + " FROM hallpass_sessions WHERE handle = ? FOR UPDATE")) {
-        ps.setString(1, handle);
-        try (ResultSet rs = ps.executeQuery()) {
-          current = rs.next() ? readSession(rs) : null;
-        }
-      }
-      RefreshDecision decision;
-      try {
-        decision = decide.apply(current);
-      } catch (HallpassException e) {
-        throw e;
-      } catch (RuntimeException e) {
-        throw HallpassException.generalError("the refresh decision failed", e);
-      }
-      if (decision == null) {
-        throw HallpassException.generalError("the refresh decision was null", null);
-      }
-      if (current == null) {
-        return decision; // nothing to change, as in the in-memory store
-      }
-      switch (decision.kind()) {
-        case ROTATE:
-          try (PreparedStatement ps = c.prepareStatement("UPDATE hallpass_sessions SET"
-              + " current_refresh_hash = ?, previous_refresh_hash = ?, rotated_at = ?,"
-              + " expires_at = ? WHERE handle = ?")) {
-            ps.setString(1, decision.currentRefreshHash());
-            ps.setString(2, decision.previousRefreshHash());
-            ps.setLong(3, decision.rotatedAt().toEpochMilli());
-            ps.setLong(4, decision.expiresAt().toEpochMilli());
-            ps.setString(5, handle);
-            ps.executeUpdate();
-          }
-          break;
-        case DELETE:
-          try (PreparedStatement ps =
-              c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
+    Objects.requireNonNull(rule, "rule");
+    return inTransaction(
+        "refresh the session",
+        c -> {
+          SessionRecord current = null;
+          long serverMillis = 0;
+          // The row lock serializes concurrent refreshes of this session until commit; the same
+          // statement reads the server's time once the lock is held.
+          try (PreparedStatement ps = c.prepareStatement(lockSessionSql)) {
             ps.setString(1, handle);
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                current = readSession(rs);
+                serverMillis = rs.getLong(Dialect.NOW_COLUMN);
+              }
+            }
           }
-          break;
-        case KEEP:
-        default:
-          break;
+          Instant now;
+          if (clock != null) {
+            now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+          } else if (current != null) {
+            now = Instant.ofEpochMilli(serverMillis);
+          } else {
+            now = Instant.ofEpochMilli(serverTimeMillis(c)); // no row: nothing locked, so no wait
+          }
+          // A RuntimeException from the rule propagates unchanged; inTransaction rolls back.
+          D decision = rule.decide(current, now);
+          if (decision == null) {
+            throw HallpassException.generalError("the refresh decision was null", null);
+          }
+          RefreshWrite write = decision.write();
+          if (write == null) {
+            throw HallpassException.generalError("the refresh decision had no write", null);
+          }
+          decision.beforeWrite();
+          if (current == null) {
+            return decision; // nothing to change
+          }
+          if (write instanceof RefreshWrite.Rotate) {
+            RefreshWrite.Rotate r = (RefreshWrite.Rotate) write;
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "UPDATE hallpass_sessions SET"
+                        + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
+                        + " issued_at = ?, expires_at = ?, confirmed = FALSE WHERE handle = ?")) {
+              ps.setString(1, r.currentRefreshHash());
+              ps.setString(2, r.parentRefreshHash());
+              ps.setInt(3, r.childIndex());
+              ps.setLong(4, r.issuedAt().toEpochMilli());
+              ps.setLong(5, r.expiresAt().toEpochMilli());
+              ps.setString(6, handle);
+              ps.executeUpdate();
+            }
+          } else if (write instanceof RefreshWrite.Delete) {
+            try (PreparedStatement ps =
+                c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
+              ps.setString(1, handle);
+              ps.executeUpdate();
+            }
+          }
+          return decision; // Keep: nothing to write
+        });
+  }
+
+  /** The database server's current time, in epoch milliseconds. */
+  private long serverTimeMillis(Connection c) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(dialect.currentTimeSql());
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw new SQLException("the database returned no time");
       }
-      return decision;
-    });
+      return rs.getLong(1);
+    }
+  }
+
+  @Override
+  public boolean confirmRefreshToken(String handle, String currentRefreshHash, Instant now) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(currentRefreshHash, "currentRefreshHash");
+    long nowMillis = now.toEpochMilli();
+    return autoCommit(
+        "confirm the refresh token",
+        c -> {
+          // Found rows, not changed rows (see requireFoundRows): a confirmed token counts again.
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE hallpass_sessions SET confirmed = TRUE"
+                      + " WHERE handle = ? AND current_refresh_hash = ? AND expires_at > ?")) {
+            ps.setString(1, handle);
+            ps.setString(2, currentRefreshHash);
+            ps.setLong(3, nowMillis);
+            return ps.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
   public boolean deleteSession(String handle) {
     Objects.requireNonNull(handle, "handle");
-    return autoCommit("delete the session", c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
-        ps.setString(1, handle);
-        return ps.executeUpdate() > 0;
-      }
-    });
+    return autoCommit(
+        "delete the session",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
+            ps.setString(1, handle);
+            return ps.executeUpdate() > 0;
+          }
+        });
   }
 
   @Override
@@ -288,114 +409,135 @@ final class JdbcSessionStore implements SessionStore {
       wanted.add(Objects.requireNonNull(h, "handle"));
     }
     if (wanted.isEmpty()) {
+      ensureOpen();
       return new ArrayList<>();
     }
-    return inTransaction("delete the sessions", c -> {
-      Set<String> found = new LinkedHashSet<>();
-      for (List<String> chunk : chunks(new ArrayList<>(wanted))) {
-        // Lock what exists, then delete exactly that: the result names only deleted rows.
-        try (PreparedStatement ps = c.prepareStatement("SELECT handle FROM hallpass_sessions"
-            + " WHERE handle IN (" + placeholders(chunk.size()) + ") FOR UPDATE")) {
-          bindStrings(ps, 1, chunk);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              found.add(rs.getString(1));
+    return inTransaction(
+        "delete the sessions",
+        c -> {
+          Set<String> found = new LinkedHashSet<>();
+          for (List<String> chunk : chunks(new ArrayList<>(wanted))) {
+            // Lock what exists, then delete exactly that: the result names only deleted rows.
+            try (PreparedStatement ps =
+                c.prepareStatement(
+                    "SELECT handle FROM hallpass_sessions"
+                        + " WHERE handle IN ("
+                        + placeholders(chunk.size())
+                        + ") FOR UPDATE")) {
+              bindStrings(ps, 1, chunk);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  found.add(rs.getString(1));
+                }
+              }
             }
           }
-        }
-      }
-      deleteHandles(c, new ArrayList<>(found));
-      List<String> deleted = new ArrayList<>();
-      for (String h : wanted) { // in the caller's order
-        if (found.contains(h)) {
-          deleted.add(h);
-        }
-      }
-      return deleted;
-    });
+          deleteHandles(c, new ArrayList<>(found));
+          List<String> deleted = new ArrayList<>();
+          for (String h : wanted) { // in the caller's order
+            if (found.contains(h)) {
+              deleted.add(h);
+            }
+          }
+          return deleted;
+        });
   }
 
   @Override
   public List<String> deleteSessionsOfUser(String userId) {
     Objects.requireNonNull(userId, "userId");
-    return inTransaction("delete the user's sessions", c -> {
-      List<String> found = new ArrayList<>();
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT handle FROM hallpass_sessions WHERE user_id = ? FOR UPDATE")) {
-        ps.setString(1, userId);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            found.add(rs.getString(1));
+    return inTransaction(
+        "delete the user's sessions",
+        c -> {
+          List<String> found = new ArrayList<>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT handle FROM hallpass_sessions WHERE user_id = ? FOR UPDATE")) {
+            ps.setString(1, userId);
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                found.add(rs.getString(1));
+              }
+            }
           }
-        }
-      }
-      // By handle, not by user: a session inserted meanwhile is neither deleted nor reported.
-      deleteHandles(c, found);
-      return found;
-    });
+          // By handle, not by user: a session inserted meanwhile is neither deleted nor reported.
+          deleteHandles(c, found);
+          return found;
+        });
   }
 
   @Override
   public List<String> findLiveHandlesOfUser(String userId, Instant now) {
     Objects.requireNonNull(userId, "userId");
     long nowMillis = now.toEpochMilli();
-    return autoCommit("list the user's sessions", c -> {
-      try (PreparedStatement ps = c.prepareStatement("SELECT handle FROM hallpass_sessions"
-          + " WHERE user_id = ? AND expires_at > ? ORDER BY created_at, handle")) {
-        ps.setString(1, userId);
-        ps.setLong(2, nowMillis);
-        List<String> handles = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            handles.add(rs.getString(1));
+    return autoCommit(
+        "list the user's sessions",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT handle FROM hallpass_sessions"
+                      + " WHERE user_id = ? AND expires_at > ? ORDER BY created_at, handle")) {
+            ps.setString(1, userId);
+            ps.setLong(2, nowMillis);
+            List<String> handles = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                handles.add(rs.getString(1));
+              }
+            }
+            return handles;
           }
-        }
-        return handles;
-      }
-    });
+        });
   }
 
   @Override
   public int deleteExpiredSessions(Instant now, int limit) {
     long nowMillis = now.toEpochMilli();
     if (limit < 1) {
+      ensureOpen();
       return 0;
     }
-    return autoCommit("delete expired sessions", c -> {
-      try (PreparedStatement ps = c.prepareStatement(dialect.deleteExpiredSql())) {
-        int i = 1;
-        ps.setLong(i++, nowMillis);
-        if (dialect.deleteExpiredRepeatsCutoff()) {
-          ps.setLong(i++, nowMillis);
-        }
-        ps.setInt(i, limit);
-        return ps.executeUpdate();
-      }
-    });
+    return autoCommit(
+        "delete expired sessions",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(dialect.deleteExpiredSql())) {
+            int i = 1;
+            ps.setLong(i++, nowMillis);
+            if (dialect.deleteExpiredRepeatsCutoff()) {
+              ps.setLong(i++, nowMillis);
+            }
+            ps.setInt(i, limit);
+            return ps.executeUpdate();
+          }
+        });
   }
 
   // ---------------------------------------------------------------- signing keys
 
   @Override
   public List<SigningKeyRecord> loadSigningKeys() {
-    return autoCommit("load the signing keys", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT " + KEY_COLUMNS + " FROM hallpass_signing_keys ORDER BY generation");
-          ResultSet rs = ps.executeQuery()) {
-        List<SigningKeyRecord> keys = new ArrayList<>();
-        while (rs.next()) {
-          keys.add(new SigningKeyRecord(
-              rs.getString("kid"),
-              rs.getLong("generation"),
-              rs.getString("private_key"),
-              rs.getString("public_key"),
-              Instant.ofEpochMilli(rs.getLong("created_at")),
-              Instant.ofEpochMilli(rs.getLong("signs_from")),
-              Instant.ofEpochMilli(rs.getLong("signs_until"))));
-        }
-        return keys;
-      }
-    });
+    return autoCommit(
+        "load the signing keys",
+        c -> {
+          try (PreparedStatement ps =
+                  c.prepareStatement(
+                      "SELECT " + KEY_COLUMNS + " FROM hallpass_signing_keys ORDER BY generation");
+              ResultSet rs = ps.executeQuery()) {
+            List<SigningKeyRecord> keys = new ArrayList<>();
+            while (rs.next()) {
+              keys.add(
+                  new SigningKeyRecord(
+                      rs.getString("kid"),
+                      rs.getLong("generation"),
+                      rs.getString("private_key"),
+                      rs.getString("public_key"),
+                      Instant.ofEpochMilli(rs.getLong("created_at")),
+                      Instant.ofEpochMilli(rs.getLong("signs_from")),
+                      Instant.ofEpochMilli(rs.getLong("signs_until"))));
+            }
+            return keys;
+          }
+        });
   }
 
   @Override
@@ -403,28 +545,34 @@ final class JdbcSessionStore implements SessionStore {
     Objects.requireNonNull(key, "key");
     // Auto-commit: a failed INSERT then ends no transaction, so the connection stays usable
     // (PostgreSQL would otherwise refuse every later statement of an aborted transaction).
-    return autoCommit("insert the signing key", c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "INSERT INTO hallpass_signing_keys (" + KEY_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-        ps.setString(1, key.kid());
-        ps.setLong(2, key.generation());
-        ps.setString(3, key.privateKeyPkcs8());
-        ps.setString(4, key.publicKeyX509());
-        ps.setLong(5, key.createdAt().toEpochMilli());
-        ps.setLong(6, key.signsFrom().toEpochMilli());
-        ps.setLong(7, key.signsUntil().toEpochMilli());
-        ps.executeUpdate();
-        return true;
-      } catch (SQLException e) {
-        // SQLState class 23 is an integrity violation on every supported database. Only a key
-        // of the same generation means "another process won"; anything else is an error.
-        if (e.getSQLState() != null && e.getSQLState().startsWith("23")
-            && generationExists(c, key.generation())) {
-          return false;
-        }
-        throw e;
-      }
-    });
+    return autoCommit(
+        "insert the signing key",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "INSERT INTO hallpass_signing_keys ("
+                      + KEY_COLUMNS
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, key.kid());
+            ps.setLong(2, key.generation());
+            ps.setString(3, key.privateKeyPkcs8());
+            ps.setString(4, key.publicKeyX509());
+            ps.setLong(5, key.createdAt().toEpochMilli());
+            ps.setLong(6, key.signsFrom().toEpochMilli());
+            ps.setLong(7, key.signsUntil().toEpochMilli());
+            ps.executeUpdate();
+            return true;
+          } catch (SQLException e) {
+            // SQLState class 23 is an integrity violation on every supported database. Only a key
+            // of the same generation means "another process won"; anything else is an error.
+            if (e.getSQLState() != null
+                && e.getSQLState().startsWith("23")
+                && generationExists(c, key.generation())) {
+              return false;
+            }
+            throw e;
+          }
+        });
   }
 
   private static boolean generationExists(Connection c, long generation) throws SQLException {
@@ -440,13 +588,15 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public int deleteSigningKeysRetiredBefore(Instant cutoff) {
     long cutoffMillis = cutoff.toEpochMilli();
-    return autoCommit("delete retired signing keys", c -> {
-      try (PreparedStatement ps =
-          c.prepareStatement("DELETE FROM hallpass_signing_keys WHERE signs_until < ?")) {
-        ps.setLong(1, cutoffMillis);
-        return ps.executeUpdate();
-      }
-    });
+    return autoCommit(
+        "delete retired signing keys",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("DELETE FROM hallpass_signing_keys WHERE signs_until < ?")) {
+            ps.setLong(1, cutoffMillis);
+            return ps.executeUpdate();
+          }
+        });
   }
 
   // ---------------------------------------------------------------- life cycle
@@ -465,8 +615,14 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public String toString() {
     // No URL: it may carry a password.
-    return "JdbcSessionStore{database=" + dialect.displayName() + ", ownsPool=" + (ownedPool != null)
-        + (closed.get() ? ", closed" : "") + "}";
+    return "JdbcSessionStore{database="
+        + dialect.displayName()
+        + ", ownsPool="
+        + (ownedPool != null)
+        + ", refreshClock="
+        + (clock == null ? "database" : "given")
+        + (closed.get() ? ", closed" : "")
+        + "}";
   }
 
   // ---------------------------------------------------------------- plumbing
@@ -477,29 +633,38 @@ final class JdbcSessionStore implements SessionStore {
     T run(Connection c) throws SQLException;
   }
 
-  /** Runs one-statement work in auto-commit mode, whatever mode the pool hands out. */
+  /**
+   * Runs one-statement work in auto-commit mode, whatever mode the pool hands out. A statement the
+   * database aborted as a deadlock or serialization failure (SQLState 40xxx) changed nothing and is
+   * run again, a few times.
+   */
   private <T> T autoCommit(String what, SqlWork<T> work) {
-    ensureOpen();
-    try (Connection c = dataSource.getConnection()) {
-      if (c.getAutoCommit()) {
-        return work.run(c);
+    for (int attempt = 1; ; attempt++) {
+      ensureOpen();
+      try (Connection c = dataSource.getConnection()) {
+        if (c.getAutoCommit()) {
+          return work.run(c);
+        }
+        // A caller's pool may hand out manual-commit connections: switch for the call, restore.
+        c.setAutoCommit(true);
+        try {
+          return work.run(c);
+        } finally {
+          restoreAutoCommit(c, false);
+        }
+      } catch (SQLException e) {
+        if (attempt < TRANSACTION_ATTEMPTS && isTransient(e)) {
+          continue;
+        }
+        throw HallpassException.generalError("cannot " + what, e);
       }
-      // A caller's pool may hand out manual-commit connections: switch for the call, restore.
-      c.setAutoCommit(true);
-      try {
-        return work.run(c);
-      } finally {
-        restoreAutoCommit(c, false);
-      }
-    } catch (SQLException e) {
-      throw HallpassException.generalError("cannot " + what, e);
     }
   }
 
   /**
-   * Runs work in one transaction on one connection: commit on success, roll back on any failure.
-   * A transaction the database aborted as a deadlock or serialization failure (SQLState 40xxx) is
-   * run again, a few times; work is free of side effects outside the transaction, so that is safe.
+   * Runs work in one transaction on one connection: commit on success, roll back on any failure. A
+   * transaction the database aborted as a deadlock or serialization failure (SQLState 40xxx) is run
+   * again, a few times; work is free of side effects outside the transaction, so that is safe.
    */
   private <T> T inTransaction(String what, SqlWork<T> work) {
     for (int attempt = 1; ; attempt++) {
@@ -571,8 +736,11 @@ final class JdbcSessionStore implements SessionStore {
 
   private static void deleteHandles(Connection c, List<String> handles) throws SQLException {
     for (List<String> chunk : chunks(handles)) {
-      try (PreparedStatement ps = c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle IN ("
-          + placeholders(chunk.size()) + ")")) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "DELETE FROM hallpass_sessions WHERE handle IN ("
+                  + placeholders(chunk.size())
+                  + ")")) {
         bindStrings(ps, 1, chunk);
         ps.executeUpdate();
       }
@@ -616,8 +784,8 @@ final class JdbcSessionStore implements SessionStore {
   }
 
   private static SessionRecord readSession(ResultSet rs) throws SQLException {
-    long rotated = rs.getLong("rotated_at");
-    Instant rotatedAt = rs.wasNull() ? null : Instant.ofEpochMilli(rotated);
+    long issued = rs.getLong("issued_at");
+    Instant issuedAt = rs.wasNull() ? null : Instant.ofEpochMilli(issued);
     return new SessionRecord(
         rs.getString("handle"),
         rs.getString("tenant_id"),
@@ -628,7 +796,9 @@ final class JdbcSessionStore implements SessionStore {
         Instant.ofEpochMilli(rs.getLong("expires_at")),
         rs.getString("refresh_key"),
         rs.getString("current_refresh_hash"),
-        rs.getString("previous_refresh_hash"),
-        rotatedAt);
+        rs.getString("parent_refresh_hash"),
+        issuedAt,
+        rs.getInt("child_index"),
+        rs.getBoolean("confirmed"));
   }
 }

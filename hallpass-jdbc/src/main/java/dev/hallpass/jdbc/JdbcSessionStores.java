@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.hallpass.HallpassException;
 import dev.hallpass.spi.SessionStore;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
@@ -13,11 +14,11 @@ import javax.sql.DataSource;
  * {@link SessionStore}s on a JDBC database: H2 (embedded, the default), PostgreSQL, and
  * MariaDB/MySQL.
  *
- * <p>Every store creates or migrates its tables at start-up (Flyway, history table
- * {@code hallpass_schema_history}); processes starting at once against one database are safe.
- * The tables are {@code hallpass_sessions} and {@code hallpass_signing_keys}, in the connection's
- * default schema. Add the driver of your server to your application: {@code org.postgresql:postgresql}
- * or {@code org.mariadb.jdbc:mariadb-java-client} (MySQL's own driver works too); H2 is included.
+ * <p>Every store creates or migrates its tables at start-up (Flyway, history table {@code
+ * hallpass_schema_history}); processes starting at once against one database are safe. The tables
+ * are {@code hallpass_sessions} and {@code hallpass_signing_keys}, in the connection's default
+ * schema. Add the driver of your server to your application: {@code org.postgresql:postgresql} or
+ * {@code org.mariadb.jdbc:mariadb-java-client} (MySQL's own driver works too); H2 is included.
  *
  * <pre>{@code
  * SessionStore store = JdbcSessionStores.builder()
@@ -27,13 +28,17 @@ import javax.sql.DataSource;
  *     .build();
  * }</pre>
  *
- * <p>Start-up failures (database unreachable, migration failed) are thrown as
- * {@link HallpassException} of type GENERAL_ERROR with the cause chained.
+ * <p>Refresh timing (the grace period of a refresh token) follows the database server's clock, read
+ * in the transaction that locks the session, so processes whose own clocks differ still agree.
+ *
+ * <p>Start-up failures (database unreachable, migration failed) are thrown as {@link
+ * HallpassException} of type GENERAL_ERROR with the cause chained.
  */
 public final class JdbcSessionStores {
 
   /** The embedded store's default directory, relative to the working directory. */
   private static final String DEFAULT_EMBEDDED_DIR = "hallpass-data";
+
   /** The pool's name, as HikariCP shows it in logs and metrics. */
   static final String POOL_NAME = "hallpass";
 
@@ -52,8 +57,8 @@ public final class JdbcSessionStores {
 
   /**
    * An embedded H2 store in the given directory (created if missing): sessions survive restarts.
-   * One process at a time: a second process opening the same directory fails at start-up (H2's
-   * file lock). Within one process, several stores may share the directory.
+   * One process at a time: a second process opening the same directory fails at start-up (H2's file
+   * lock). Within one process, several stores may share the directory.
    *
    * @param dir where the database files live
    * @return the store; close it to release the database
@@ -85,10 +90,11 @@ public final class JdbcSessionStores {
   }
 
   /**
-   * Configures a JDBC store: either a JDBC URL (the store then owns a HikariCP pool named
-   * {@code hallpass}) or a caller's {@link DataSource} (which the store never closes).
+   * Configures a JDBC store: either a JDBC URL (the store then owns a HikariCP pool named {@code
+   * hallpass}) or a caller's {@link DataSource} (which the store never closes).
    *
-   * <p>Not thread-safe; {@link #build()} may be called more than once, each time making a new store.
+   * <p>Not thread-safe; {@link #build()} may be called more than once, each time making a new
+   * store.
    */
   public static final class Builder {
 
@@ -100,20 +106,26 @@ public final class JdbcSessionStores {
     private String password;
     private Integer maximumPoolSize;
     private Duration connectionTimeout;
-    private boolean connectionTimeoutSet;
     private DataSource dataSource;
+    private Clock clock;
 
     private Builder() {}
 
     /**
-     * The database's JDBC URL, e.g. {@code jdbc:postgresql://host:5432/db},
-     * {@code jdbc:mariadb://host:3306/db} or {@code jdbc:h2:file:/var/lib/app/hallpass}.
-     * Required unless {@link #dataSource(DataSource)} is used.
+     * The database's JDBC URL, e.g. {@code jdbc:postgresql://host:5432/db}, {@code
+     * jdbc:mariadb://host:3306/db} or {@code jdbc:h2:file:/var/lib/app/hallpass}. Required unless
+     * {@link #dataSource(DataSource)} is used.
      *
      * @param jdbcUrl the URL, starting with {@code jdbc:}
      * @return this builder
+     * @throws IllegalArgumentException if it does not start with {@code jdbc:}
      */
     public Builder jdbcUrl(String jdbcUrl) {
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      if (!jdbcUrl.startsWith("jdbc:")) {
+        // The URL itself is not echoed: it may carry a password.
+        throw new IllegalArgumentException("jdbcUrl must start with \"jdbc:\"");
+      }
       this.jdbcUrl = jdbcUrl;
       return this;
     }
@@ -125,7 +137,7 @@ public final class JdbcSessionStores {
      * @return this builder
      */
     public Builder username(String username) {
-      this.username = username;
+      this.username = Objects.requireNonNull(username, "username");
       return this;
     }
 
@@ -136,7 +148,7 @@ public final class JdbcSessionStores {
      * @return this builder
      */
     public Builder password(String password) {
-      this.password = password;
+      this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
@@ -145,8 +157,12 @@ public final class JdbcSessionStores {
      *
      * @param maximumPoolSize the pool's size
      * @return this builder
+     * @throws IllegalArgumentException if it is below 1
      */
     public Builder maximumPoolSize(int maximumPoolSize) {
+      if (maximumPoolSize < 1) {
+        throw new IllegalArgumentException("maximumPoolSize must be >= 1");
+      }
       this.maximumPoolSize = maximumPoolSize;
       return this;
     }
@@ -157,10 +173,14 @@ public final class JdbcSessionStores {
      *
      * @param connectionTimeout the longest wait for a connection
      * @return this builder
+     * @throws IllegalArgumentException if it is shorter than 250 ms
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
+      Objects.requireNonNull(connectionTimeout, "connectionTimeout");
+      if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
+        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms");
+      }
       this.connectionTimeout = connectionTimeout;
-      this.connectionTimeoutSet = true;
       return this;
     }
 
@@ -172,7 +192,21 @@ public final class JdbcSessionStores {
      * @return this builder
      */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = dataSource;
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /**
+     * The clock that refresh decisions use instead of the database server's: for tests that move
+     * time. Default and production: the database server's clock, shared by every process. Only
+     * refreshes read the store's clock; every other call is given its time by the engine.
+     * Combinable with {@link #dataSource(DataSource)}.
+     *
+     * @param clock the refresh clock; its time is used to the millisecond
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
@@ -180,7 +214,8 @@ public final class JdbcSessionStores {
      * Validates the options, connects, creates or migrates the tables and returns the store.
      *
      * @return the started store; close it to release its pool
-     * @throws IllegalArgumentException naming the first invalid option
+     * @throws IllegalStateException when neither jdbcUrl nor dataSource is set, or dataSource is
+     *     combined with a URL, credential or pool option; the message names them
      * @throws HallpassException GENERAL_ERROR if the database cannot be reached or migrated
      */
     public SessionStore build() {
@@ -189,24 +224,11 @@ public final class JdbcSessionStores {
         rejectWithDataSource(username != null, "username");
         rejectWithDataSource(password != null, "password");
         rejectWithDataSource(maximumPoolSize != null, "maximumPoolSize");
-        rejectWithDataSource(connectionTimeoutSet, "connectionTimeout");
-        return JdbcSessionStore.start(dataSource, null);
+        rejectWithDataSource(connectionTimeout != null, "connectionTimeout");
+        return JdbcSessionStore.start(dataSource, null, clock);
       }
-      if (jdbcUrl == null || jdbcUrl.isBlank()) {
-        throw new IllegalArgumentException("jdbcUrl is required (or use dataSource)");
-      }
-      if (!jdbcUrl.startsWith("jdbc:")) {
-        // The URL itself is not echoed: it may carry a password.
-        throw new IllegalArgumentException("jdbcUrl must start with \"jdbc:\"");
-      }
-      if (maximumPoolSize != null && maximumPoolSize < 1) {
-        throw new IllegalArgumentException("maximumPoolSize must be >= 1");
-      }
-      if (connectionTimeoutSet && connectionTimeout == null) {
-        throw new IllegalArgumentException("connectionTimeout must not be null");
-      }
-      if (connectionTimeout != null && connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
-        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms");
+      if (jdbcUrl == null) {
+        throw new IllegalStateException("jdbcUrl is required (or use dataSource)");
       }
 
       HikariConfig config = new HikariConfig();
@@ -228,12 +250,12 @@ public final class JdbcSessionStores {
         // HikariCP's own message names the failure, never the password.
         throw HallpassException.generalError("cannot connect to the session database", e);
       }
-      return JdbcSessionStore.start(pool, pool);
+      return JdbcSessionStore.start(pool, pool, clock);
     }
 
     private static void rejectWithDataSource(boolean set, String option) {
       if (set) {
-        throw new IllegalArgumentException(
+        throw new IllegalStateException(
             option + " cannot be combined with dataSource (configure the caller's pool instead)");
       }
     }
@@ -241,12 +263,20 @@ public final class JdbcSessionStores {
     /** The options, with the password and the URL's parameters hidden. */
     @Override
     public String toString() {
-      return "JdbcSessionStores.Builder{jdbcUrl=" + redact(jdbcUrl)
-          + ", username=" + username
-          + ", password=" + (password == null ? "null" : "<redacted>")
-          + ", maximumPoolSize=" + maximumPoolSize
-          + ", connectionTimeout=" + connectionTimeout
-          + ", dataSource=" + (dataSource == null ? "null" : dataSource.getClass().getName())
+      return "JdbcSessionStores.Builder{jdbcUrl="
+          + redact(jdbcUrl)
+          + ", username="
+          + username
+          + ", password="
+          + (password == null ? "null" : "<redacted>")
+          + ", maximumPoolSize="
+          + maximumPoolSize
+          + ", connectionTimeout="
+          + connectionTimeout
+          + ", dataSource="
+          + (dataSource == null ? "null" : dataSource.getClass().getName())
+          + ", clock="
+          + (clock == null ? "database" : clock)
           + "}";
     }
 

@@ -11,22 +11,25 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Serializes Hallpass's start-up migrations across processes (and stores in one process).
  *
- * <p>Why not just Flyway's lock: Flyway takes its lock only after it has created its history
- * table, and two processes racing on an empty schema can both try to create (or baseline) that
- * table, one then failing with "Unable to baseline schema history table ... already exists, and is
- * empty". Holding a lock of our own around the whole migration closes that window. The lock is
- * per database session (PostgreSQL advisory lock, MariaDB/MySQL named lock), so a crashed process
- * never leaves it behind.
+ * <p>Why not just Flyway's lock: Flyway takes its lock only after it has created its history table,
+ * and two processes racing on an empty schema can both try to create (or baseline) that table, one
+ * then failing with "Unable to baseline schema history table ... already exists, and is empty".
+ * Holding a lock of our own around the whole migration closes that window. The lock is per database
+ * session (PostgreSQL advisory lock, MariaDB/MySQL named lock), so a crashed process never leaves
+ * it behind.
  */
 final class MigrationLock {
 
   /** How long start-up waits for another process's migration. */
   private static final long WAIT_SECONDS = 120;
+
   /** "hallpass" in ASCII: the PostgreSQL advisory-lock key. */
   private static final long POSTGRES_KEY = 7521412065683141491L;
+
   /** MySQL lock names are at most 64 characters. */
   private static final String MYSQL_NAME =
       "CONCAT('hallpass:', LEFT(COALESCE(DATABASE(), ''), 55))";
+
   /** H2 files belong to one process: its stores take turns here. */
   private static final ReentrantLock IN_PROCESS = new ReentrantLock();
 
@@ -39,8 +42,7 @@ final class MigrationLock {
         break;
       case MARIADB:
       case MYSQL:
-        try (PreparedStatement ps =
-            c.prepareStatement("SELECT GET_LOCK(" + MYSQL_NAME + ", ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT GET_LOCK(" + MYSQL_NAME + ", ?)")) {
           ps.setLong(1, WAIT_SECONDS);
           try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next() || rs.getInt(1) != 1) {
@@ -102,7 +104,8 @@ final class MigrationLock {
           break;
         case MARIADB:
         case MYSQL:
-          try (PreparedStatement ps = c.prepareStatement("SELECT RELEASE_LOCK(" + MYSQL_NAME + ")")) {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT RELEASE_LOCK(" + MYSQL_NAME + ")")) {
             ps.executeQuery().close();
           }
           break;
@@ -117,7 +120,10 @@ final class MigrationLock {
   }
 
   private static HallpassException timedOut() {
-    return HallpassException.generalError("timed out after " + WAIT_SECONDS
-        + " s waiting for another process to finish migrating the Hallpass tables", null);
+    return HallpassException.generalError(
+        "timed out after "
+            + WAIT_SECONDS
+            + " s waiting for another process to finish migrating the Hallpass tables",
+        null);
   }
 }

@@ -23,27 +23,29 @@ final class SingleConnectionDataSource implements DataSource {
   private final Connection connection;
 
   SingleConnectionDataSource(Connection target) {
-    this.connection = (Connection) Proxy.newProxyInstance(
-        SingleConnectionDataSource.class.getClassLoader(),
-        new Class<?>[] {Connection.class},
-        (proxy, method, args) -> {
-          switch (method.getName()) {
-            case "close":
-              return null; // the owner closes the real connection
-            case "equals":
-              return proxy == args[0];
-            case "hashCode":
-              return System.identityHashCode(proxy);
-            case "toString":
-              return "SingleConnectionDataSource.connection";
-            default:
-              try {
-                return method.invoke(target, args);
-              } catch (InvocationTargetException e) {
-                throw e.getCause();
-              }
-          }
-        });
+    this.connection =
+        (Connection)
+            Proxy.newProxyInstance(
+                SingleConnectionDataSource.class.getClassLoader(),
+                new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                  switch (method.getName()) {
+                    case "close":
+                      return null; // the owner closes the real connection
+                    case "equals":
+                      return proxy == args[0];
+                    case "hashCode":
+                      return System.identityHashCode(proxy);
+                    case "toString":
+                      return "SingleConnectionDataSource.connection";
+                    default:
+                      try {
+                        return method.invoke(target, args);
+                      } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                      }
+                  }
+                });
   }
 
   @Override

@@ -6,8 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The JDBC-specific store tests on an H2 file database. */
 class H2JdbcSessionStoreTest extends AbstractJdbcSessionStoreTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   @Override
   String url() {

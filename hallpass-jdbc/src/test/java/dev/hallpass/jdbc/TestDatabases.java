@@ -14,15 +14,17 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The database servers the tests use, and helpers around them.
  *
- * <p>PostgreSQL and MariaDB URLs come from {@code HALLPASS_TEST_POSTGRES_URL} and
- * {@code HALLPASS_TEST_MARIADB_URL}. An unreachable server skips the calling test class with a
- * printed reason, except under {@code CI=true}, where it fails it: CI must not pass by skipping.
+ * <p>PostgreSQL and MariaDB URLs come from {@code HALLPASS_TEST_POSTGRES_URL} and {@code
+ * HALLPASS_TEST_MARIADB_URL}. An unreachable server skips the calling test class with a printed
+ * reason, except under {@code CI=true}, where it fails it: CI must not pass by skipping.
  */
 final class TestDatabases {
 
   /** A server the tests can run against. */
   enum Server {
-    POSTGRES("PostgreSQL", "HALLPASS_TEST_POSTGRES_URL",
+    POSTGRES(
+        "PostgreSQL",
+        "HALLPASS_TEST_POSTGRES_URL",
         "jdbc:postgresql://127.0.0.1:5432/test?user=postgres"),
     MARIADB("MariaDB", "HALLPASS_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/test?user=root");
 
@@ -64,8 +66,13 @@ final class TestDatabases {
       problem = e.getMessage();
       cause = e;
     }
-    String reason = server.displayName + " is not reachable (" + problem + "); set "
-        + server.envVariable + " or start the server";
+    String reason =
+        server.displayName
+            + " is not reachable ("
+            + problem
+            + "); set "
+            + server.envVariable
+            + " or start the server";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       fail("CI=true, so not skipping: " + reason, cause);
     }
@@ -80,11 +87,19 @@ final class TestDatabases {
     return DriverManager.getConnection(url);
   }
 
-  /** Drops the Hallpass tables and Flyway history: the next store starts on an empty schema. */
+  /**
+   * Drops the Hallpass tables (and H2 function) and Flyway history: the next store starts on an
+   * empty schema.
+   */
   static void dropHallpassTables(String url) {
-    execute(url, "DROP TABLE IF EXISTS hallpass_sessions",
+    execute(
+        url,
+        "DROP TABLE IF EXISTS hallpass_sessions",
         "DROP TABLE IF EXISTS hallpass_signing_keys",
         "DROP TABLE IF EXISTS " + historyTable(url));
+    if (url.startsWith("jdbc:h2:")) {
+      execute(url, "DROP ALIAS IF EXISTS hallpass_current_time_millis");
+    }
   }
 
   /** Flyway's history table as SQL: Flyway quotes the name, so on H2 it stays lower case. */
@@ -101,7 +116,8 @@ final class TestDatabases {
 
   /** Runs statements in auto-commit mode. */
   static void execute(String url, String... sql) {
-    try (Connection c = connect(url); Statement st = c.createStatement()) {
+    try (Connection c = connect(url);
+        Statement st = c.createStatement()) {
       for (String s : sql) {
         st.execute(s);
       }

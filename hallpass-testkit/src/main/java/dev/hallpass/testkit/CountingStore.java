@@ -1,6 +1,5 @@
 package dev.hallpass.testkit;
 
-import dev.hallpass.spi.RefreshDecision;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.spi.SigningKeyRecord;
@@ -9,7 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Function;
 
 /**
  * A {@link SessionStore} decorator that counts session calls, so tests can prove which operations
@@ -46,9 +44,9 @@ public final class CountingStore implements SessionStore {
   }
 
   @Override
-  public boolean isSessionLive(String handle, Instant now) {
+  public boolean isSessionLive(String handle, String userId, Instant now) {
     count();
-    return delegate.isSessionLive(handle, now);
+    return delegate.isSessionLive(handle, userId, now);
   }
 
   @Override
@@ -70,10 +68,15 @@ public final class CountingStore implements SessionStore {
   }
 
   @Override
-  public RefreshDecision lockAndDecide(
-      String handle, Function<SessionRecord, RefreshDecision> decide) {
+  public <D extends RefreshDecision> D lockAndDecide(String handle, RefreshRule<D> rule) {
     count();
-    return delegate.lockAndDecide(handle, decide);
+    return delegate.lockAndDecide(handle, rule);
+  }
+
+  @Override
+  public boolean confirmRefreshToken(String handle, String currentRefreshHash, Instant now) {
+    count();
+    return delegate.confirmRefreshToken(handle, currentRefreshHash, now);
   }
 
   @Override

@@ -1,0 +1,330 @@
+package dev.hallpass;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Signs and verifies RS256 access tokens (SuperTokens access-token version 5 claims).
+ *
+ * <p>Verification pins the algorithm to RS256 and the key to the ring: {@code alg: none}, HS256
+ * with the public key as secret, unknown {@code kid}s, bad signatures and malformed parts are all
+ * UNAUTHORISED; only a genuine token past its {@code exp} is TRY_REFRESH_TOKEN.
+ */
+final class AccessTokens {
+  static final String SUB = "sub";
+  static final String EXP = "exp";
+  static final String IAT = "iat";
+  static final String SESSION_HANDLE = "sessionHandle";
+  static final String REFRESH_TOKEN_HASH = "refreshTokenHash1";
+  static final String PARENT_REFRESH_TOKEN_HASH = "parentRefreshTokenHash1";
+  static final String ANTI_CSRF = "antiCsrfToken";
+  static final String TENANT = "tId";
+  static final String RECIPE_USER = "rsub";
+
+  /** Claims Hallpass sets itself; an application payload may not use them. */
+  static final Set<String> RESERVED =
+      Set.of(
+          SUB,
+          EXP,
+          IAT,
+          SESSION_HANDLE,
+          REFRESH_TOKEN_HASH,
+          PARENT_REFRESH_TOKEN_HASH,
+          ANTI_CSRF,
+          TENANT,
+          RECIPE_USER);
+
+  /** Longer tokens are refused before any parsing. */
+  static final int MAX_VERIFIED_LENGTH = 8 * 1024;
+
+  /**
+   * The longest access token Hallpass issues: with its cookie name it fits the 4,096 bytes that
+   * browsers keep of one cookie. Checked at creation and payload updates.
+   */
+  static final int MAX_ISSUED_LENGTH = 4_000;
+
+  private static final ThreadLocal<Signature> SIGNATURES =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Signature.getInstance("SHA256withRSA");
+            } catch (GeneralSecurityException e) {
+              throw HallpassException.generalError("SHA256withRSA is not available", e);
+            }
+          });
+
+  /** Headers seen before, so the common case skips decoding and parsing them. Bounded. */
+  private static final int MAX_CACHED_HEADERS = 32;
+
+  private final java.util.concurrent.ConcurrentHashMap<String, SigningKey> headerKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
+  private final KeyRing keys;
+
+  AccessTokens(KeyRing keys) {
+    this.keys = keys;
+  }
+
+  /** A verified token's claims. */
+  static final class Verified {
+    final String token;
+    final SigningKey key;
+    final String userId;
+    final String tenantId;
+    final String handle;
+    final String refreshTokenHash;
+
+    /** The refresh token this one's was issued for, until the client is seen using it; or null. */
+    final String parentRefreshTokenHash;
+
+    final String antiCsrfToken;
+    final long expEpochSecond;
+    final Map<String, Object> allClaims;
+
+    /** The application's claims; derived from allClaims on first use (a benign race). */
+    private volatile Map<String, Object> userPayload;
+
+    Verified(
+        String token,
+        SigningKey key,
+        String userId,
+        String tenantId,
+        String handle,
+        String refreshTokenHash,
+        String parentRefreshTokenHash,
+        String antiCsrfToken,
+        long expEpochSecond,
+        Map<String, Object> userPayload,
+        Map<String, Object> allClaims) {
+      this.token = token;
+      this.key = key;
+      this.userId = userId;
+      this.tenantId = tenantId;
+      this.handle = handle;
+      this.refreshTokenHash = refreshTokenHash;
+      this.parentRefreshTokenHash = parentRefreshTokenHash;
+      this.antiCsrfToken = antiCsrfToken;
+      this.expEpochSecond = expEpochSecond;
+      this.userPayload = userPayload;
+      this.allClaims = allClaims;
+    }
+
+    /** This token's claims, to sign a replacement with {@code iat} and the given changes. */
+    Claims claims(long iat, String parentHash, Map<String, Object> payload) {
+      return new Claims(
+          userId,
+          tenantId,
+          handle,
+          refreshTokenHash,
+          parentHash,
+          antiCsrfToken,
+          iat,
+          expEpochSecond,
+          payload);
+    }
+
+    Map<String, Object> userPayload() {
+      Map<String, Object> p = userPayload;
+      if (p == null) {
+        LinkedHashMap<String, Object> m = new LinkedHashMap<>(allClaims);
+        m.keySet().removeAll(RESERVED);
+        p = Collections.unmodifiableMap(m);
+        userPayload = p;
+      }
+      return p;
+    }
+  }
+
+  /** The claims of one session token; the parent hash and anti-CSRF token may be null. */
+  record Claims(
+      String userId,
+      String tenantId,
+      String handle,
+      String refreshTokenHash,
+      String parentRefreshTokenHash,
+      String antiCsrfToken,
+      long iat,
+      long exp,
+      Map<String, Object> userPayload) {
+
+    Map<String, Object> toMap() {
+      Map<String, Object> claims = new LinkedHashMap<>();
+      claims.put(SUB, userId);
+      claims.put(EXP, exp);
+      claims.put(IAT, iat);
+      claims.put(SESSION_HANDLE, handle);
+      claims.put(REFRESH_TOKEN_HASH, refreshTokenHash);
+      if (parentRefreshTokenHash != null) {
+        claims.put(PARENT_REFRESH_TOKEN_HASH, parentRefreshTokenHash);
+      }
+      if (antiCsrfToken != null) {
+        claims.put(ANTI_CSRF, antiCsrfToken);
+      }
+      claims.put(TENANT, tenantId);
+      claims.put(RECIPE_USER, userId);
+      claims.putAll(userPayload);
+      return claims;
+    }
+  }
+
+  /** Signs a session token with the current key (may create the next key: call outside locks). */
+  Verified sign(Claims c) {
+    SigningKey key = keys.signingKey();
+    Map<String, Object> claims = c.toMap();
+    return new Verified(
+        signClaims(key, claims),
+        key,
+        c.userId,
+        c.tenantId,
+        c.handle,
+        c.refreshTokenHash,
+        c.parentRefreshTokenHash,
+        c.antiCsrfToken,
+        c.exp,
+        Collections.unmodifiableMap(new LinkedHashMap<>(c.userPayload)),
+        Collections.unmodifiableMap(claims));
+  }
+
+  /** The length a token with these claims will have, without signing it. */
+  int signedLength(Claims c) {
+    int claims = Crypto.utf8(Json.writeInternal(c.toMap())).length;
+    SigningKey key = keys.signingKey();
+    return key.encodedHeader.length() + 1 + (claims * 4 + 2) / 3 + 1 + RSA_SIGNATURE_B64_LENGTH;
+  }
+
+  private static final int RSA_SIGNATURE_B64_LENGTH = (256 * 4 + 2) / 3;
+
+  /** Signs arbitrary claims with the current key (a JWT for other services, not a session). */
+  String signJwt(Map<String, Object> claims) {
+    return signClaims(keys.signingKey(), claims);
+  }
+
+  private static String signClaims(SigningKey key, Map<String, Object> claims) {
+    String signingInput =
+        key.encodedHeader
+            + "."
+            + Crypto.B64URL.encodeToString(Crypto.utf8(Json.writeInternal(claims)));
+    try {
+      Signature s = SIGNATURES.get();
+      s.initSign(key.privateKey);
+      s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + Crypto.B64URL.encodeToString(s.sign());
+    } catch (GeneralSecurityException e) {
+      throw HallpassException.generalError("could not sign a JWT", e);
+    }
+  }
+
+  /**
+   * Checks the signature and claims' shape; does not check expiry (the caller does, so that cached
+   * tokens expire too).
+   */
+  Verified verify(String token) {
+    if (token.length() > MAX_VERIFIED_LENGTH) {
+      throw HallpassException.unauthorised("access token too long");
+    }
+    int dot1 = token.indexOf('.');
+    int dot2 = dot1 < 0 ? -1 : token.indexOf('.', dot1 + 1);
+    if (dot1 <= 0
+        || dot2 <= dot1 + 1
+        || dot2 == token.length() - 1
+        || token.indexOf('.', dot2 + 1) >= 0) {
+      throw HallpassException.unauthorised("access token is not a signed JWT");
+    }
+    SigningKey key = keyFor(token.substring(0, dot1));
+    byte[] signature;
+    byte[] payload;
+    try {
+      signature = Crypto.B64URL_DECODER.decode(token.substring(dot2 + 1));
+      payload = Crypto.B64URL_DECODER.decode(token.substring(dot1 + 1, dot2));
+    } catch (IllegalArgumentException e) {
+      throw HallpassException.unauthorised("access token is not valid base64url");
+    }
+    if (signature.length != 256) {
+      throw HallpassException.unauthorised("access token signature is invalid");
+    }
+    boolean valid;
+    try {
+      Signature s = SIGNATURES.get();
+      s.initVerify(key.publicKey);
+      // ASCII only: both parts decoded as base64url above
+      s.update(token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII));
+      valid = s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      valid = false;
+    }
+    if (!valid) {
+      throw HallpassException.unauthorised("access token signature is invalid");
+    }
+    LinkedHashMap<String, Object> all = Json.readUntrusted(payload);
+    if (all == null) {
+      throw HallpassException.unauthorised("access token payload is not a JSON object");
+    }
+    Object sub = all.get(SUB);
+    Object exp = all.get(EXP);
+    Object handle = all.get(SESSION_HANDLE);
+    Object rth = all.get(REFRESH_TOKEN_HASH);
+    Object parent = all.get(PARENT_REFRESH_TOKEN_HASH);
+    Object csrf = all.get(ANTI_CSRF);
+    Object tenant = all.get(TENANT);
+    if (!(sub instanceof String)
+        || !(handle instanceof String)
+        || !(rth instanceof String)
+        || !(tenant instanceof String)
+        || !(exp instanceof Number)
+        || (csrf != null && !(csrf instanceof String))
+        || (parent != null && !(parent instanceof String))) {
+      throw HallpassException.unauthorised("access token lacks Hallpass claims");
+    }
+    return new Verified(
+        token,
+        key,
+        (String) sub,
+        (String) tenant,
+        (String) handle,
+        (String) rth,
+        (String) parent,
+        (String) csrf,
+        ((Number) exp).longValue(),
+        null,
+        Collections.unmodifiableMap(all));
+  }
+
+  private SigningKey keyFor(String encodedHeader) {
+    SigningKey known = headerKeys.get(encodedHeader);
+    if (known != null && !known.retired) {
+      return known;
+    }
+    SigningKey key = parseHeader(encodedHeader);
+    if (headerKeys.size() >= MAX_CACHED_HEADERS) {
+      headerKeys.clear();
+    }
+    headerKeys.put(encodedHeader, key);
+    return key;
+  }
+
+  private SigningKey parseHeader(String encodedHeader) {
+    byte[] raw;
+    try {
+      raw = Crypto.B64URL_DECODER.decode(encodedHeader);
+    } catch (IllegalArgumentException e) {
+      throw HallpassException.unauthorised("access token header is not valid base64url");
+    }
+    Map<String, Object> header = Json.readUntrusted(raw);
+    if (header == null) {
+      throw HallpassException.unauthorised("access token header is not a JSON object");
+    }
+    if (!"RS256".equals(header.get("alg"))) {
+      throw HallpassException.unauthorised("access token algorithm is not RS256");
+    }
+    Object kid = header.get("kid");
+    SigningKey key = kid instanceof String ? keys.verificationKey((String) kid) : null;
+    if (key == null) {
+      throw HallpassException.unauthorised("access token signed by an unknown key");
+    }
+    return key;
+  }
+}

@@ -1,0 +1,567 @@
+package dev.hallpass;
+
+import dev.hallpass.spi.RefreshWrite;
+import dev.hallpass.spi.SessionRecord;
+import dev.hallpass.spi.SessionStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The session engine behind {@link Hallpass}: verification, creation and the store calls. The
+ * refresh rules are in {@link Refresher}; tokens in {@link AccessTokens} and {@link RefreshTokens}.
+ */
+final class Engine implements Hallpass {
+  private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+  static final String DEFAULT_TENANT = "public";
+  static final int MAX_USER_ID_LENGTH = 512;
+
+  /** The longest application payload, as JSON characters. */
+  static final int MAX_PAYLOAD_JSON_LENGTH = 2_048;
+
+  /** Claims that only a session token carries: {@link #createJWT} refuses them. */
+  static final Set<String> SESSION_ONLY_CLAIMS =
+      Set.of(
+          AccessTokens.SESSION_HANDLE,
+          AccessTokens.REFRESH_TOKEN_HASH,
+          AccessTokens.PARENT_REFRESH_TOKEN_HASH,
+          AccessTokens.ANTI_CSRF);
+
+  /** Refresh-token hashes this process confirmed, so a repeated token costs no write. Bounded. */
+  private static final int MAX_REMEMBERED_CONFIRMATIONS = 10_000;
+
+  final EngineConfig config;
+  final SessionStore store;
+  final AccessTokens tokens;
+  private final KeyRing keyRing;
+  private final TokenCache cache;
+  private final Refresher refresher;
+  private final Signer signer;
+  private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService sweeper;
+
+  /** Builds the engine from validated settings; loads or creates the signing keys. */
+  Engine(EngineConfig config) {
+    this.config = config;
+    this.store = config.store();
+    this.keyRing =
+        new KeyRing(
+            store,
+            config.clock(),
+            config.random(),
+            config.keyRotationInterval(),
+            config.accessTokenValidity());
+    this.tokens = new AccessTokens(keyRing);
+    this.cache =
+        config.verifiedTokenCacheSize() > 0
+            ? new TokenCache(config.verifiedTokenCacheSize())
+            : null;
+    this.refresher =
+        new Refresher(
+            config.refreshGracePeriod(), config.refreshTokenValidity(), config.antiCsrf());
+    this.signer = new Signer(tokens);
+    keyRing.signingKey();
+    if (config.cleanupInterval() != null) {
+      sweeper =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "hallpass-cleanup");
+                t.setDaemon(true);
+                return t;
+              });
+      long ms = config.cleanupInterval().toMillis();
+      sweeper.scheduleWithFixedDelay(this::sweepQuietly, ms, ms, TimeUnit.MILLISECONDS);
+    } else {
+      sweeper = null;
+    }
+  }
+
+  @Override
+  public Session createNewSession(
+      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+    validateUserId(userId);
+    String payloadJson = payloadJson(jwtPayload);
+    String dataJson = Json.write(sessionData, "sessionData");
+    Map<String, Object> payload = Json.readStored(payloadJson);
+    Instant now = now();
+    byte[] handleBytes = new byte[16];
+    config.random().nextBytes(handleBytes);
+    handleBytes[6] = (byte) ((handleBytes[6] & 0x0f) | 0x40); // a version-4 UUID
+    handleBytes[8] = (byte) ((handleBytes[8] & 0x3f) | 0x80);
+    String handle = RefreshTokens.handle(handleBytes);
+    byte[] key = RefreshTokens.newSecret(config.random());
+    byte[] secret = RefreshTokens.newSecret(config.random());
+    String refreshToken = RefreshTokens.encode(key, handleBytes, secret);
+    String refreshHash = Crypto.sha256Hex(refreshToken);
+    String csrf = config.antiCsrf() ? RefreshTokens.antiCsrfToken(key, secret) : null;
+    long iat = now.getEpochSecond();
+    AccessTokens.Claims claims =
+        new AccessTokens.Claims(
+            userId,
+            DEFAULT_TENANT,
+            handle,
+            refreshHash,
+            null,
+            csrf,
+            iat,
+            iat + config.accessTokenValidity().getSeconds(),
+            payload);
+    checkTokenSize(claims);
+    Instant expiresAt = now.plus(config.refreshTokenValidity());
+    store.insertSession(
+        SessionRecord.created(
+            handle,
+            DEFAULT_TENANT,
+            userId,
+            dataJson,
+            payloadJson,
+            now,
+            expiresAt,
+            Crypto.B64URL.encodeToString(key),
+            refreshHash));
+    return new EngineSession(this, tokens.sign(claims), refreshToken, expiresAt, csrf);
+  }
+
+  /**
+   * Refuses claims whose token, once a refresh adds the parent claim, would be longer than {@link
+   * AccessTokens#MAX_ISSUED_LENGTH}.
+   */
+  void checkTokenSize(AccessTokens.Claims claims) {
+    AccessTokens.Claims worst =
+        new AccessTokens.Claims(
+            claims.userId(),
+            claims.tenantId(),
+            claims.handle(),
+            claims.refreshTokenHash(),
+            claims.refreshTokenHash(),
+            RefreshTokens.antiCsrfToken(new byte[32], new byte[32]),
+            claims.iat(),
+            claims.exp(),
+            claims.userPayload());
+    int length = tokens.signedLength(worst);
+    if (length > AccessTokens.MAX_ISSUED_LENGTH) {
+      throw new IllegalArgumentException(
+          "jwtPayload and userId make an access token of "
+              + length
+              + " characters; the limit is "
+              + AccessTokens.MAX_ISSUED_LENGTH
+              + " (browsers drop larger cookies): keep less in jwtPayload");
+    }
+  }
+
+  @Override
+  public Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
+    if (accessToken == null || accessToken.isEmpty()) {
+      throw HallpassException.unauthorised("no access token");
+    }
+    AccessTokens.Verified v = cache == null ? null : cache.get(accessToken);
+    if (v == null || v.key.retired) {
+      v = tokens.verify(accessToken);
+      if (cache != null) {
+        cache.put(v);
+      }
+    }
+    long nowMillis = config.clock().millis();
+    if (nowMillis >= v.expEpochSecond * 1000) {
+      throw HallpassException.tryRefreshToken("access token expired");
+    }
+    if (config.antiCsrf() && doAntiCsrfCheck) {
+      if (antiCsrfToken == null) {
+        throw HallpassException.tryRefreshToken("anti-CSRF token missing");
+      }
+      if (!Crypto.secretEquals(antiCsrfToken, v.antiCsrfToken)) {
+        throw HallpassException.tryRefreshToken("anti-CSRF token does not match");
+      }
+    }
+    Instant now = Instant.ofEpochMilli(nowMillis);
+    if (config.blacklisting() && !store.isSessionLive(v.handle, v.userId, now)) {
+      throw HallpassException.unauthorised("session has been revoked");
+    }
+    if (v.parentRefreshTokenHash != null) {
+      v = confirm(v, now);
+    }
+    return new EngineSession(this, v, null, null, null);
+  }
+
+  /**
+   * The first use of an access token issued by a refresh: marks its refresh token as received (one
+   * store write, once per process) and re-issues the access token without the parent claim, so
+   * later requests need no I/O. Tokens of an older generation are accepted as they are.
+   */
+  private AccessTokens.Verified confirm(AccessTokens.Verified v, Instant now) {
+    if (!confirmed.contains(v.refreshTokenHash)) {
+      if (!store.confirmRefreshToken(v.handle, v.refreshTokenHash, now)) {
+        Refresher.Check c =
+            store.lockAndDecide(
+                v.handle,
+                (rec, storeNow) ->
+                    refresher.check(
+                        rec, storeNow, v.userId, v.refreshTokenHash, v.parentRefreshTokenHash));
+        if (c instanceof Refresher.Accept) {
+          return v;
+        }
+        forget(v.token);
+        if (c instanceof Refresher.ForkedLineage f) {
+          LOG.log(
+              System.Logger.Level.WARNING,
+              "an access token of a replaced refresh token was used: revoked session {0}",
+              f.handle());
+          throw HallpassException.tokenTheftDetected(f.userId(), f.handle());
+        }
+        if (((Refresher.Reject) c).sessionGone()) {
+          throw HallpassException.unauthorised("session does not exist");
+        }
+        throw HallpassException.tryRefreshToken("access token of a superseded refresh token");
+      }
+      if (confirmed.size() >= MAX_REMEMBERED_CONFIRMATIONS) {
+        confirmed.clear();
+      }
+      confirmed.add(v.refreshTokenHash);
+    }
+    AccessTokens.Verified reissued =
+        tokens.sign(v.claims(now.getEpochSecond(), null, v.userPayload()));
+    if (cache != null) {
+      cache.put(reissued);
+    }
+    return reissued;
+  }
+
+  @Override
+  public Session getSession(
+      String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck, boolean checkDatabase) {
+    Session s = getSession(accessToken, antiCsrfToken, doAntiCsrfCheck);
+    if (!checkDatabase) {
+      return s;
+    }
+    SessionRecord r = liveRecord(s.getHandle());
+    if (!r.userId().equals(s.getUserId())) {
+      throw HallpassException.unauthorised("session does not exist");
+    }
+    Map<String, Object> stored = Json.readStored(r.jwtPayloadJson());
+    if (!stored.equals(s.getJWTPayload())) {
+      ((EngineSession) s).reissue(stored);
+    }
+    return s;
+  }
+
+  @Override
+  public Session refreshSession(String refreshToken, String antiCsrfToken) {
+    return refreshSession(refreshToken, antiCsrfToken, true);
+  }
+
+  @Override
+  public Session refreshSession(
+      String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
+    RefreshTokens.Parsed presented = RefreshTokens.parse(refreshToken);
+    if (presented == null) {
+      throw HallpassException.unauthorised("refresh token is missing or malformed");
+    }
+    String presentedHash = Crypto.sha256Hex(refreshToken);
+    long iat = now().getEpochSecond();
+    RefreshAttempt attempt;
+    signer.enter();
+    try {
+      attempt =
+          store.lockAndDecide(
+              presented.handle,
+              (rec, now) ->
+                  new RefreshAttempt(
+                      refresher.refresh(
+                          rec, now, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck),
+                      iat));
+    } finally {
+      signer.exit();
+    }
+    // Committed: only now are tokens handed out.
+    Refresher.Verdict verdict = attempt.verdict;
+    if (verdict instanceof Refresher.Theft t) {
+      LOG.log(System.Logger.Level.WARNING, "refresh token reuse: revoked session {0}", t.handle());
+      throw HallpassException.tokenTheftDetected(t.userId(), t.handle());
+    }
+    if (verdict instanceof Refresher.Refuse r) {
+      throw HallpassException.unauthorised(r.reason());
+    }
+    Refresher.Issue issue = (Refresher.Issue) verdict;
+    AccessTokens.Verified at = signer.finish(attempt.signing, attempt.claims());
+    return new EngineSession(
+        this, at, issue.refreshToken(), issue.sessionExpiry(), issue.antiCsrfToken());
+  }
+
+  /**
+   * One attempt of a refresh transaction: the rule's pure verdict, and the access token's signature
+   * begun before the store writes, so that it overlaps the write and commit. A retried or failed
+   * attempt's signature is discarded; only the committed attempt's is used.
+   */
+  private final class RefreshAttempt implements SessionStore.RefreshDecision {
+    final Refresher.Verdict verdict;
+    private final long iat;
+    private AccessTokens.Claims claims;
+    private FutureTask<AccessTokens.Verified> signing;
+
+    RefreshAttempt(Refresher.Verdict verdict, long iat) {
+      this.verdict = verdict;
+      this.iat = iat;
+    }
+
+    @Override
+    public RefreshWrite write() {
+      return verdict.write();
+    }
+
+    @Override
+    public void beforeWrite() {
+      if (verdict instanceof Refresher.Issue) {
+        signing = signer.begin(claims());
+      }
+    }
+
+    /** The new access token's claims (for an issuing verdict). */
+    AccessTokens.Claims claims() {
+      if (claims == null) {
+        Refresher.Issue issue = (Refresher.Issue) verdict;
+        SessionRecord rec = issue.session();
+        claims =
+            new AccessTokens.Claims(
+                rec.userId(),
+                rec.tenantId(),
+                rec.handle(),
+                issue.refreshHash(),
+                issue.parentHash(),
+                issue.antiCsrfToken(),
+                iat,
+                iat + config.accessTokenValidity().getSeconds(),
+                Json.readStored(rec.jwtPayloadJson()));
+      }
+      return claims;
+    }
+  }
+
+  @Override
+  public boolean revokeSession(String sessionHandle) {
+    return store.deleteSession(requireHandle(sessionHandle));
+  }
+
+  @Override
+  public List<String> revokeMultipleSessions(Collection<String> sessionHandles) {
+    Objects.requireNonNull(sessionHandles, "sessionHandles");
+    List<String> handles = new ArrayList<>(sessionHandles.size());
+    for (String h : sessionHandles) {
+      handles.add(requireHandle(h));
+    }
+    return handles.isEmpty() ? List.of() : store.deleteSessions(handles);
+  }
+
+  @Override
+  public List<String> revokeAllSessionsForUser(String userId) {
+    validateUserId(userId);
+    return store.deleteSessionsOfUser(userId);
+  }
+
+  @Override
+  public List<String> getAllSessionHandlesForUser(String userId) {
+    validateUserId(userId);
+    return store.findLiveHandlesOfUser(userId, now());
+  }
+
+  @Override
+  public Map<String, Object> getSessionData(String sessionHandle) {
+    String json =
+        store
+            .findSessionData(requireHandle(sessionHandle), now())
+            .orElseThrow(() -> HallpassException.unauthorised("session does not exist"));
+    return Json.readStored(json);
+  }
+
+  @Override
+  public void updateSessionData(String sessionHandle, Map<String, Object> newSessionData) {
+    String json = Json.write(newSessionData, "sessionData");
+    if (!store.updateSessionData(requireHandle(sessionHandle), json, now())) {
+      throw HallpassException.unauthorised("session does not exist");
+    }
+  }
+
+  @Override
+  public Map<String, Object> getJWTPayload(String sessionHandle) {
+    return Json.readStored(liveRecord(sessionHandle).jwtPayloadJson());
+  }
+
+  @Override
+  public void updateJWTPayload(String sessionHandle, Map<String, Object> newJwtPayload) {
+    storePayload(requireHandle(sessionHandle), payloadJson(newJwtPayload));
+  }
+
+  void storePayload(String handle, String payloadJson) {
+    if (!store.updateJwtPayload(handle, payloadJson, now())) {
+      throw HallpassException.unauthorised("session does not exist");
+    }
+  }
+
+  @Override
+  public SessionInformation getSessionInformation(String sessionHandle) {
+    SessionRecord r = liveRecord(sessionHandle);
+    return new SessionInformation(
+        r.handle(),
+        r.userId(),
+        r.tenantId(),
+        r.createdAt(),
+        r.expiresAt(),
+        Json.readStored(r.sessionDataJson()),
+        Json.readStored(r.jwtPayloadJson()));
+  }
+
+  private SessionRecord liveRecord(String sessionHandle) {
+    Instant now = now();
+    return store
+        .findSession(requireHandle(sessionHandle))
+        .filter(r -> r.expiresAt().isAfter(now))
+        .orElseThrow(() -> HallpassException.unauthorised("session does not exist"));
+  }
+
+  @Override
+  public JsonWebKeySet getJwks() {
+    return keyRing.jwks();
+  }
+
+  @Override
+  public String createJWT(Map<String, Object> payload, Duration validity) {
+    Objects.requireNonNull(validity, "validity");
+    if (validity.compareTo(Duration.ofSeconds(1)) < 0) {
+      throw new IllegalArgumentException("validity must be at least 1 second");
+    }
+    if (payload != null) {
+      for (String k : payload.keySet()) {
+        if (SESSION_ONLY_CLAIMS.contains(k)) {
+          throw new IllegalArgumentException(
+              "payload uses the session claim '"
+                  + k
+                  + "': createJWT makes tokens for other services, never sessions; refused claims: "
+                  + new TreeSet<>(SESSION_ONLY_CLAIMS));
+        }
+      }
+    }
+    Map<String, Object> claims =
+        new LinkedHashMap<>(Json.readStored(Json.write(payload, "payload")));
+    long iat = now().getEpochSecond();
+    claims.put(AccessTokens.IAT, iat);
+    claims.put(AccessTokens.EXP, iat + validity.getSeconds());
+    return tokens.signJwt(claims);
+  }
+
+  @Override
+  public boolean isAntiCsrfEnabled() {
+    return config.antiCsrf();
+  }
+
+  @Override
+  public int cleanUp() {
+    int sessions = store.deleteExpiredSessions(now(), config.cleanupBatchSize());
+    int keys = keyRing.retireOldKeys();
+    keyRing.signingKey(); // creates the next key ahead of its use
+    if (sessions > 0 || keys > 0) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "clean-up removed {0} expired sessions and {1} keys",
+          sessions,
+          keys);
+    }
+    return sessions;
+  }
+
+  private void sweepQuietly() {
+    try {
+      cleanUp();
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING, "clean-up sweep failed; retrying at the next interval", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (sweeper != null) {
+      sweeper.shutdownNow();
+    }
+    signer.close();
+    store.close();
+  }
+
+  void forget(String accessToken) {
+    if (cache != null) {
+      cache.remove(accessToken);
+    }
+  }
+
+  Instant now() {
+    return config.clock().instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  /** The payload as JSON, refusing reserved claim names and payloads over the size limit. */
+  String payloadJson(Map<String, Object> payload) {
+    if (payload != null) {
+      for (String k : payload.keySet()) {
+        if (k == null || AccessTokens.RESERVED.contains(k)) {
+          throw new IllegalArgumentException(
+              "jwtPayload uses the reserved claim name '"
+                  + k
+                  + "'; reserved: "
+                  + new TreeSet<>(AccessTokens.RESERVED));
+        }
+      }
+    }
+    String json = Json.write(payload, "jwtPayload");
+    if (json.length() > MAX_PAYLOAD_JSON_LENGTH) {
+      throw new IllegalArgumentException(
+          "jwtPayload is "
+              + json.length()
+              + " characters as JSON; the limit is "
+              + MAX_PAYLOAD_JSON_LENGTH
+              + " (it travels in every access token)");
+    }
+    return json;
+  }
+
+  private static String requireHandle(String handle) {
+    if (handle == null || handle.isEmpty()) {
+      throw new IllegalArgumentException("sessionHandle must be a non-empty string");
+    }
+    return handle;
+  }
+
+  static void validateUserId(String userId) {
+    if (userId == null || userId.isEmpty()) {
+      throw new IllegalArgumentException("userId must be a non-empty string");
+    }
+    if (userId.length() > MAX_USER_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          "userId is longer than " + MAX_USER_ID_LENGTH + " characters");
+    }
+    for (int i = 0; i < userId.length(); i++) {
+      char c = userId.charAt(i);
+      if (c == 0) {
+        throw new IllegalArgumentException("userId must not contain NUL characters");
+      }
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < userId.length()
+            && Character.isLowSurrogate(userId.charAt(i + 1))) {
+          i++;
+        } else {
+          throw new IllegalArgumentException("userId contains an unpaired surrogate character");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.hallpass.jdbc;
+
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The store compatibility kit on an H2 file database. */
+class H2StoreCompatibilityTest extends AbstractJdbcStoreCompatibilityTest {
+
+  @TempDir static Path dir;
+
+  @Override
+  String url() {
+    return "jdbc:h2:file:" + dir.resolve("db").toAbsolutePath() + ";LOCK_TIMEOUT=10000";
+  }
+}

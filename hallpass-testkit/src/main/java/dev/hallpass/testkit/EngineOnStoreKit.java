@@ -1,0 +1,417 @@
+package dev.hallpass.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import dev.hallpass.HallpassException.Type;
+import dev.hallpass.Session;
+import dev.hallpass.spi.SessionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine on a real store: the refresh-token rotation scenarios of the session model (a: a lost
+ * answer is never theft; b: racing refreshes converge; c, d, e: stolen tokens are theft; f: two
+ * processes with skewed clocks agree; g: the first request after a refresh costs one write), the
+ * races, and two engines sharing one database. Each store runs this set once; the engine's other
+ * behaviour is tested in core on the in-memory store.
+ *
+ * <p>A store's test class extends this and says how to make an empty store whose refresh clock (the
+ * time {@code lockAndDecide} passes to its rule) is a given clock. Time moves only through {@link
+ * #clock}, which is also the first engine's clock.
+ */
+public abstract class EngineOnStoreKit {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Where the test clock starts. */
+  protected static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+
+  /** The suite's access-token validity. */
+  protected static final Duration ACCESS = Duration.ofHours(1);
+
+  /** The suite's refresh-token validity. */
+  protected static final Duration REFRESH = Duration.ofDays(100);
+
+  /** The suite's refresh grace period. */
+  protected static final Duration GRACE = Duration.ofSeconds(30);
+
+  /** The engine's and the store's clock. */
+  protected MutableClock clock;
+
+  /** The store under test, counting session calls. */
+  protected CountingStore store;
+
+  /** An engine on {@link #store}. */
+  protected Hallpass hallpass;
+
+  private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  /** A fresh, empty store whose refresh clock is {@code storeClock}; the kit closes it. */
+  protected abstract SessionStore newStore(Clock storeClock);
+
+  /**
+   * A second store with its own connections to the same database as the last {@link #newStore},
+   * with the given refresh clock, or null when the store cannot be shared between processes.
+   */
+  protected SessionStore newStoreOnSameDatabase(Clock storeClock) {
+    return null;
+  }
+
+  /**
+   * A second store on the same database that uses the database server's own clock (the production
+   * setting), or null when the store has no clock of its own.
+   */
+  protected SessionStore newStoreOnSameDatabaseWithServerClock() {
+    return null;
+  }
+
+  @BeforeEach
+  void startEngine() {
+    clock = new MutableClock(START);
+    store = new CountingStore(newStore(clock));
+    toClose.add(store);
+    hallpass = engine(store, clock, b -> {});
+  }
+
+  @AfterEach
+  void stopEngines() throws Exception {
+    for (int i = toClose.size() - 1; i >= 0; i--) {
+      toClose.get(i).close();
+    }
+    toClose.clear();
+  }
+
+  /**
+   * An engine on {@code s} with the kit's settings (anti-CSRF on), adjusted by {@code settings}.
+   */
+  protected Hallpass engine(
+      SessionStore s, Clock engineClock, Consumer<Hallpass.Builder> settings) {
+    Hallpass.Builder b =
+        Hallpass.builder()
+            .store(s)
+            .clock(engineClock)
+            .accessTokenValidity(ACCESS)
+            .refreshTokenValidity(REFRESH)
+            .refreshGracePeriod(GRACE)
+            .antiCsrf(true)
+            .disableBackgroundCleanup();
+    settings.accept(b);
+    Hallpass h = b.build();
+    toClose.add(h);
+    return h;
+  }
+
+  private static void assertError(Type type, ThrowingCallable call) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            HallpassException.class,
+            e -> assertThat(e.getType()).as(e.getMessage()).isEqualTo(type));
+  }
+
+  private Session login(String userId) {
+    return hallpass.createNewSession(userId, Map.of("role", "reader"), Map.of("cart", 3));
+  }
+
+  private static Session verify(Hallpass h, Session s) {
+    return h.getSession(s.getAccessToken(), s.getTokens().getAntiCsrfToken(), true);
+  }
+
+  private Session verify(Session s) {
+    return verify(hallpass, s);
+  }
+
+  private static Session refresh(Hallpass h, Session s) {
+    return h.refreshSession(s.getTokens().getRefreshToken(), s.getTokens().getAntiCsrfToken());
+  }
+
+  private Session refresh(Session s) {
+    return refresh(hallpass, s);
+  }
+
+  private static String refreshToken(Session s) {
+    return s.getTokens().getRefreshToken();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> claims(String jwt) throws Exception {
+    return JSON.readValue(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), Map.class);
+  }
+
+  // ---------------------------------------------------------------- the rotation scenarios
+
+  @Test
+  public void refresh_lostAnswerRetriedAfter10s31sAndADay_isNeverTheft_andLastTokenWorks() {
+    Session p = login("alice");
+    Session lost = refresh(p); // the answer never reaches the client
+
+    clock.advance(Duration.ofSeconds(10));
+    Session at10s = refresh(p);
+    clock.advance(Duration.ofSeconds(21));
+    Session at31s = refresh(p);
+    clock.advance(Duration.ofDays(1));
+    Session atOneDay = refresh(p);
+
+    assertThat(refreshToken(at10s)).isEqualTo(refreshToken(lost));
+    assertThat(at10s.getTokens().getAntiCsrfToken()).isEqualTo(lost.getTokens().getAntiCsrfToken());
+    assertThat(Set.of(refreshToken(lost), refreshToken(at31s), refreshToken(atOneDay))).hasSize(3);
+    assertThat(verify(atOneDay).getUserId()).isEqualTo("alice");
+    assertThat(verify(refresh(atOneDay)).getUserId()).isEqualTo("alice");
+  }
+
+  @Test
+  public void refresh_sixteenRacingWithSameToken_allReceiveOneChild_andTheChildRefreshes()
+      throws Exception {
+    Session p = login("alice");
+
+    List<Session> children = race(16, () -> refresh(p));
+
+    Set<String> tokens = new HashSet<>();
+    children.forEach(c -> tokens.add(refreshToken(c)));
+    assertThat(tokens).hasSize(1);
+    Session next = refresh(children.get(0));
+    assertThat(verify(next).getUserId()).isEqualTo("alice");
+  }
+
+  @Test
+  public void refresh_stolenPreviousTokenAfterClientUsedItsNewOne_isTheftAtOnce() {
+    Session p = login("alice");
+    Session c = refresh(p);
+    verify(c); // the client is seen using its new tokens
+    clock.advance(Duration.ofSeconds(60));
+
+    assertThatThrownBy(() -> refresh(p))
+        .isInstanceOfSatisfying(
+            HallpassException.class,
+            e -> {
+              assertThat(e.getType()).isEqualTo(Type.TOKEN_THEFT_DETECTED);
+              assertThat(e.getUserId()).isEqualTo("alice");
+              assertThat(e.getSessionHandle()).isEqualTo(p.getHandle());
+            });
+    assertThat(store.findSession(p.getHandle())).isEmpty();
+    assertError(Type.UNAUTHORISED, () -> refresh(c));
+  }
+
+  @Test
+  public void refresh_stolenTokenBeforeClientUsedItsNewOne_thenClientsNextRequestIsTheft() {
+    Session p = login("alice");
+    Session clients = refresh(p); // not used yet
+    clock.advance(Duration.ofSeconds(60));
+
+    Session thiefs = refresh(p);
+
+    assertThat(refreshToken(thiefs)).isNotEqualTo(refreshToken(clients));
+    assertError(Type.TOKEN_THEFT_DETECTED, () -> verify(clients));
+    assertThat(store.findSession(p.getHandle())).isEmpty();
+    assertError(Type.UNAUTHORISED, () -> refresh(thiefs));
+  }
+
+  @Test
+  public void refresh_tokenOlderThanThePreviousOne_isTheft() {
+    Session p = login("alice");
+    Session c = refresh(p);
+    Session d = refresh(c);
+
+    assertError(Type.TOKEN_THEFT_DETECTED, () -> refresh(p));
+    assertThat(store.findSession(p.getHandle())).isEmpty();
+    assertError(Type.UNAUTHORISED, () -> refresh(d));
+  }
+
+  @Test
+  public void refresh_racingEnginesWithClocksSkewedBeyondGrace_allReceiveOneChild()
+      throws Exception {
+    SessionStore shared = newStoreOnSameDatabase(clock);
+    Hallpass ahead =
+        engine(
+            shared != null ? shared : store, Clock.offset(clock, GRACE.multipliedBy(4)), b -> {});
+    assertSkewedEnginesAgree(hallpass, ahead, login("alice"));
+  }
+
+  @Test
+  public void refresh_racingEnginesOnDatabaseTime_withSkewedClocks_allReceiveOneChild()
+      throws Exception {
+    SessionStore a = newStoreOnSameDatabaseWithServerClock();
+    if (a == null) {
+      return; // the store has no clock of its own: the test above covers it
+    }
+    SessionStore b = newStoreOnSameDatabaseWithServerClock();
+    toClose.add(a);
+    toClose.add(b);
+    Clock now = Clock.systemUTC();
+    Hallpass behind = engine(a, Clock.offset(now, GRACE.multipliedBy(-4)), x -> {});
+    Hallpass ahead = engine(b, Clock.offset(now, GRACE.multipliedBy(4)), x -> {});
+    assertSkewedEnginesAgree(behind, ahead, behind.createNewSession("alice", null, null));
+  }
+
+  private static void assertSkewedEnginesAgree(Hallpass one, Hallpass two, Session p)
+      throws Exception {
+    AtomicInteger racers = new AtomicInteger();
+    List<Session> children =
+        race(16, () -> refresh(racers.getAndIncrement() % 2 == 0 ? one : two, p));
+    Set<String> tokens = new HashSet<>();
+    children.forEach(c -> tokens.add(refreshToken(c)));
+    assertThat(tokens).hasSize(1);
+    Session c = children.get(0);
+    assertThat(verify(two, c).getUserId()).isEqualTo("alice");
+    assertThat(refresh(one, c).getUserId()).isEqualTo("alice");
+  }
+
+  @Test
+  public void getSession_firstRequestAfterRefresh_costsOneWrite_andReissuedTokenNeedsNoIo()
+      throws Exception {
+    Session c = refresh(login("alice"));
+    assertThat(claims(c.getAccessToken())).containsKey("parentRefreshTokenHash1");
+    int before = store.calls();
+
+    Session first = verify(c);
+
+    assertThat(store.calls() - before).as("one confirmation write").isEqualTo(1);
+    assertThat(first.getAccessToken()).isNotEqualTo(c.getAccessToken());
+    Map<String, Object> reissued = claims(first.getAccessToken());
+    assertThat(reissued)
+        .doesNotContainKey("parentRefreshTokenHash1")
+        .containsEntry("refreshTokenHash1", claims(c.getAccessToken()).get("refreshTokenHash1"))
+        .containsEntry("exp", claims(c.getAccessToken()).get("exp"));
+    int afterFirst = store.calls();
+    for (int i = 0; i < 3; i++) {
+      assertThat(
+              hallpass
+                  .getSession(first.getAccessToken(), c.getTokens().getAntiCsrfToken(), true)
+                  .getAccessToken())
+          .isEqualTo(first.getAccessToken());
+      verify(c); // the pre-confirmation token again: remembered in this process
+    }
+    assertThat(store.calls()).as("no I/O after the first request").isEqualTo(afterFirst);
+  }
+
+  @Test
+  public void
+      getSession_withAnOlderTabsTokenOfThePreviousGeneration_isAccepted_andChangesNothing() {
+    Session p = login("alice");
+    Session c = refresh(p); // the older tab keeps c's access token
+    Session d = refresh(c); // another tab moved on, without using d yet
+
+    Session older = verify(c);
+
+    assertThat(older.getAccessToken()).isEqualTo(c.getAccessToken());
+    assertThat(verify(d).getUserId()).isEqualTo("alice");
+    assertThat(refresh(d).getUserId()).isEqualTo("alice");
+  }
+
+  @Test
+  public void refresh_withRefreshTokenWhoseAccessTokenWasNeverUsed_rotatesAndConfirmsIt() {
+    Session p = login("alice");
+    Session c = refresh(p);
+    clock.advance(GRACE.multipliedBy(2));
+
+    Session d = refresh(c); // presenting C confirms it: P is now theft
+    clock.advance(GRACE.multipliedBy(2));
+
+    assertThat(verify(d).getUserId()).isEqualTo("alice");
+    assertError(Type.TOKEN_THEFT_DETECTED, () -> refresh(p));
+  }
+
+  // ---------------------------------------------------------------- races and two processes
+
+  @Test
+  public void refresh_racingGenerations_eachRacerCanContinue() throws Exception {
+    Session p = login("alice");
+
+    List<Session> children = race(8, () -> refresh(p));
+    List<Session> grandchildren = race(8, () -> refresh(children.get(0)));
+
+    for (Session c : children) {
+      assertThat(refreshToken(refresh(c))).isEqualTo(refreshToken(grandchildren.get(0)));
+    }
+    assertThat(verify(grandchildren.get(7)).getUserId()).isEqualTo("alice");
+  }
+
+  @Test
+  public void twoEnginesOnOneDatabase_agreeOnKeysSessionsAndRotationState() {
+    SessionStore second = newStoreOnSameDatabase(clock);
+    if (second == null) {
+      return; // not shareable: nothing to agree on
+    }
+    toClose.add(second);
+    Hallpass other = engine(second, clock, b -> {});
+
+    assertThat(other.getJwks().getKeyIds()).isEqualTo(hallpass.getJwks().getKeyIds());
+    Session p = login("alice");
+    Session c = refresh(other, p);
+    assertThat(verify(c).getHandle()).isEqualTo(p.getHandle()); // confirmed through the first
+    clock.advance(GRACE);
+    assertError(Type.TOKEN_THEFT_DETECTED, () -> refresh(other, p));
+    assertError(Type.UNAUTHORISED, () -> hallpass.getSessionData(p.getHandle()));
+  }
+
+  @Test
+  public void twoEnginesStartingAtOnceOnOneDatabase_createOneKeyPerGeneration() throws Exception {
+    SessionStore a = newStoreOnSameDatabase(clock);
+    if (a == null) {
+      return;
+    }
+    SessionStore b = newStoreOnSameDatabase(clock);
+    toClose.add(a);
+    toClose.add(b);
+    List<Hallpass> engines = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Hallpass> fa = pool.submit(() -> engine(a, clock, x -> {}));
+      Future<Hallpass> fb = pool.submit(() -> engine(b, clock, x -> {}));
+      engines.add(fa.get(60, TimeUnit.SECONDS));
+      engines.add(fb.get(60, TimeUnit.SECONDS));
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(engines.get(0).getJwks().getKeyIds())
+        .isEqualTo(engines.get(1).getJwks().getKeyIds())
+        .isEqualTo(hallpass.getJwks().getKeyIds());
+    assertThat(a.loadSigningKeys()).hasSize(2);
+  }
+
+  /** Runs {@code call} on {@code threads} threads released at once; rethrows any failure. */
+  private static List<Session> race(int threads, Callable<Session> call) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      CountDownLatch gate = new CountDownLatch(1);
+      List<Future<Session>> futures = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        futures.add(
+            pool.submit(
+                () -> {
+                  gate.await();
+                  return call.call();
+                }));
+      }
+      gate.countDown();
+      List<Session> out = new ArrayList<>();
+      for (Future<Session> f : futures) {
+        out.add(f.get(60, TimeUnit.SECONDS));
+      }
+      return out;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
