@@ -1,28 +1,137 @@
 "use strict";
 // The demo page. supertokens-website (global `supertokens`) wraps fetch: it adds the session
-// headers, and on a 401 it calls POST /auth/session/refresh once and retries the request.
+// headers, and on a 401 it calls POST /auth/session/refresh once and retries the request. The page
+// never sees that 401 or the refresh, so it logs what goes over the wire itself (see below).
 
 const $ = (id) => document.getElementById(id);
 const mode = new URLSearchParams(location.search).get("auth") === "header" ? "header" : "cookie";
 let accessTokenExpiry = 0;
+// Claims Hallpass sets itself; the rest of the access-token payload is the application's.
+const SESSION_CLAIMS = ["sub", "exp", "iat", "sessionHandle", "refreshTokenHash1",
+  "parentRefreshTokenHash1", "antiCsrfToken", "tId", "rsub"];
+// The session this page shows, if any: when the server ends it, the page says why.
+let sessionShown = false;
+// The message of the last answer that cleared the session's tokens (front-token: remove).
+let clearedBy = null;
+const HANDLE_KEY = "hallpass-demo.sessionHandle";
+
+// What went over the wire, for the log. The SDK keeps the fetch it finds at init as its "original"
+// and makes every real request through it (the page's call, the refresh, the retry), so this
+// wrapper, installed first, sees them all. It logs method, path, status, the JSON "message" of an
+// error and whether the answer brought or cleared tokens: never a header value or a token.
+const wireFetch = window.fetch.bind(window);
+window.fetch = async (input, init) => {
+  const request = input instanceof Request ? input : null;
+  const method = ((init && init.method) || (request ? request.method : "GET")).toUpperCase();
+  const path = new URL(request ? request.url : String(input), location.href).pathname;
+  const res = await wireFetch(input, init);
+  let text = method + " " + path + " → " + res.status;
+  if (!res.ok) {
+    const body = await res.clone().json().catch(() => null);
+    if (body && typeof body.message === "string") {
+      text += " \"" + body.message + "\"";
+    }
+    if (res.headers.get("front-token") === "remove") {
+      clearedBy = body && body.message;
+    }
+  }
+  const frontToken = res.headers.get("front-token");
+  if (frontToken === "remove") {
+    text += " (tokens cleared)";
+  } else if (frontToken) {
+    text += path === "/auth/session/refresh" ? " (new tokens)" : " (new access token)";
+    rememberHandle(frontToken);
+  }
+  log(text);
+  return res;
+};
+
+/** Keeps the session's handle (from the front-token's payload) to ask why, should it end. */
+function rememberHandle(frontToken) {
+  try {
+    const handle = JSON.parse(atob(frontToken)).up.sessionHandle;
+    if (typeof handle === "string") {
+      localStorage.setItem(HANDLE_KEY, handle);
+    }
+  } catch (err) {
+    // Not a front-token we understand: keep what we had.
+  }
+}
 
 supertokens.init({
   apiDomain: location.origin,
   apiBasePath: "/auth",
   tokenTransferMethod: mode,
   onHandleEvent: (event) => {
-    log("SDK: " + event.action);
-    if (event.action === "SIGN_OUT" || event.action === "UNAUTHORISED") {
+    log("SDK event: " + event.action);
+    if (event.action === "SIGN_OUT") {
+      sessionShown = false;
+      localStorage.removeItem(HANDLE_KEY);
       showSignedOut();
+    } else if (event.action === "UNAUTHORISED") {
+      sessionEnded(event.sessionExpiredOrRevoked);
     } else if (event.action === "REFRESH_SESSION" || event.action === "ACCESS_TOKEN_PAYLOAD_UPDATED") {
       showPayload();
     }
   },
 });
 
+/** The user-facing explanation of each ending. */
+const ENDINGS = {
+  "token-theft": "Signed out for your safety: token theft detected. This session's refresh token "
+    + "was used again after a newer one had replaced it, so someone else may hold a copy; the "
+    + "server ended the session in every browser. Sign in again.",
+  "expired": "Your session expired: it was not used for longer than the session lifetime. "
+    + "Sign in again.",
+  "signed-out-elsewhere": "You were signed out elsewhere: this session was ended from another "
+    + "browser or device (Sign out everywhere). Sign in again.",
+  "signed-out-in-another-tab": "You were signed out in another tab of this browser.",
+  "unknown": "Your session has ended: the server no longer accepts it. Sign in again.",
+};
+
+/**
+ * The SDK dropped the session (UNAUTHORISED). With sessionExpiredOrRevoked the server refused it:
+ * a theft verdict says so itself; "unauthorised" does not say why, so the page asks the demo
+ * server, which remembers expiries and revocations. Without it the session had already vanished
+ * locally: another tab signed out.
+ */
+async function sessionEnded(expiredOrRevoked) {
+  if (!sessionShown) {
+    return; // nothing on screen to explain (e.g. a late answer to a call made before the end)
+  }
+  sessionShown = false;
+  showSignedOut();
+  const handle = localStorage.getItem(HANDLE_KEY);
+  localStorage.removeItem(HANDLE_KEY);
+  let reason = "unknown";
+  if (!expiredOrRevoked) {
+    reason = "signed-out-in-another-tab";
+  } else if (clearedBy === "token theft detected") {
+    reason = "token-theft";
+  } else if (handle) {
+    const res = await fetch("/api/session-ending?handle=" + encodeURIComponent(handle));
+    const json = res.ok ? await res.json().catch(() => null) : null;
+    if (json && json.reason in ENDINGS) {
+      reason = json.reason;
+    }
+  }
+  clearedBy = null;
+  log("Session ended: " + reason);
+  $("ended").textContent = ENDINGS[reason];
+  $("ended").hidden = false;
+}
+
+/** Thrown by api() when the call failed because the session ended: sessionEnded() explains. */
+class SessionEnded extends Error {}
+
 function log(text) {
   const li = document.createElement("li");
-  li.textContent = new Date().toLocaleTimeString() + "  " + text;
+  const time = document.createElement("time");
+  time.textContent = new Date().toLocaleTimeString();
+  const what = document.createElement("span");
+  what.className = "what";
+  what.textContent = text;
+  li.append(time, "  ", what);
   $("log").prepend(li);
 }
 
@@ -32,9 +141,11 @@ async function api(method, path, body) {
     init.headers = { "Content-Type": "application/json" };
     init.body = JSON.stringify(body);
   }
-  const res = await fetch(path, init);
-  log(method + " " + path + " → " + res.status);
+  const res = await fetch(path, init); // logged by the wire wrapper above
   const json = await res.json().catch(() => null);
+  if (res.status === 401 && !(await supertokens.doesSessionExist())) {
+    throw new SessionEnded();
+  }
   if (!res.ok) {
     throw new Error((json && json.message) || "HTTP " + res.status);
   }
@@ -48,6 +159,9 @@ function showSignedOut() {
 }
 
 async function showSignedIn() {
+  sessionShown = true;
+  clearedBy = null;
+  $("ended").hidden = true;
   $("signed-out").hidden = true;
   $("signed-in").hidden = false;
   $("user-id").textContent = await supertokens.getUserId();
@@ -61,6 +175,11 @@ async function showPayload() {
   const payload = await supertokens.getAccessTokenPayloadSecurely();
   $("payload").textContent = JSON.stringify(payload, null, 2);
   accessTokenExpiry = payload.exp * 1000;
+  if (document.activeElement !== $("claims")) {
+    const claims = Object.fromEntries(Object.entries(payload)
+      .filter(([name]) => !SESSION_CLAIMS.includes(name)));
+    $("claims").value = JSON.stringify(claims);
+  }
 }
 
 async function loadSessionData() {
@@ -87,7 +206,9 @@ function run(action) {
     try {
       await action();
     } catch (err) {
-      log("failed: " + err.message);
+      if (!(err instanceof SessionEnded)) {
+        log("failed: " + err.message);
+      }
     }
   };
 }
@@ -109,6 +230,26 @@ $("save-data").addEventListener("click", run(async () => {
   }
   await api("PUT", "/api/session-data", data);
   $("data-status").textContent = "saved at " + new Date().toLocaleTimeString();
+}));
+$("save-claims").addEventListener("click", run(async () => {
+  let claims;
+  try {
+    claims = JSON.parse($("claims").value);
+  } catch (err) {
+    $("claims-status").textContent = "not JSON: " + err.message;
+    return;
+  }
+  try {
+    // The answer carries the new access token; the SDK then fires ACCESS_TOKEN_PAYLOAD_UPDATED.
+    await api("PUT", "/api/jwt-payload", claims);
+  } catch (err) {
+    if (err instanceof SessionEnded) {
+      throw err;
+    }
+    $("claims-status").textContent = err.message;
+    return;
+  }
+  $("claims-status").textContent = "saved at " + new Date().toLocaleTimeString();
 }));
 $("list-sessions").addEventListener("click", run(listSessions));
 $("signout").addEventListener("click", run(async () => {

@@ -26,12 +26,16 @@ final class DemoApi extends HttpServlet {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_BYTES = 16 * 1024;
 
+  private static final int MAX_HANDLE_LENGTH = 128;
+
   private final transient HallpassWeb web;
   private final transient Hallpass engine;
+  private final transient SessionEndings endings;
 
-  DemoApi(HallpassWeb web) {
+  DemoApi(HallpassWeb web, SessionEndings endings) {
     this.web = web;
     this.engine = web.engine();
+    this.endings = endings;
   }
 
   @Override
@@ -50,11 +54,17 @@ final class DemoApi extends HttpServlet {
       case "PUT /session-data":
         updateSessionData(req, res);
         break;
+      case "PUT /jwt-payload":
+        updateJwtPayload(req, res);
+        break;
       case "GET /sessions":
         mySessions(req, res);
         break;
       case "POST /signout-everywhere":
         signOutEverywhere(req, res);
+        break;
+      case "GET /session-ending":
+        sessionEnding(req, res);
         break;
       default:
         res.setStatus(HttpServletResponse.SC_NOT_FOUND);
@@ -71,8 +81,20 @@ final class DemoApi extends HttpServlet {
     String userId = ((String) name).trim();
     // Claims in the access token are readable by the page (and anyone holding the token): keep
     // them small and non-secret. Session data stays on the server.
-    Session s = web.createNewSession(req, res, userId, Map.of("role", "visitor"),
-        Map.of("note", "Hello from the server side. Edit me!"));
+    Session s;
+    try {
+      s =
+          web.createNewSession(
+              req,
+              res,
+              userId,
+              Map.of("role", "visitor"),
+              Map.of("note", "Hello from the server side. Edit me!"));
+    } catch (IllegalArgumentException e) {
+      // The engine refuses user ids it cannot take (e.g. a NUL character): the user's input.
+      badRequest(res, e.getMessage());
+      return;
+    }
     send(res, Map.of("userId", s.getUserId()));
   }
 
@@ -101,6 +123,32 @@ final class DemoApi extends HttpServlet {
     send(res, s.getSessionData());
   }
 
+  /**
+   * Replaces the application's claims in the access token with the user's JSON object. The engine
+   * refuses reserved claim names and payloads over its limits (2,048 characters as JSON,
+   * 4,000-character access tokens) with an IllegalArgumentException: the user's input, so 400 with
+   * the engine's message, which names the limit. The new access token and front-token go out with
+   * this answer, and the SDK tells the page (ACCESS_TOKEN_PAYLOAD_UPDATED).
+   */
+  private void updateJwtPayload(HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    Session s = web.getSession(req, res, true);
+    Object body = readJson(req);
+    if (!(body instanceof Map)) {
+      badRequest(res, "the access-token payload must be a JSON object");
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> payload = (Map<String, Object>) body;
+    try {
+      s.updateJWTPayload(payload);
+    } catch (IllegalArgumentException e) {
+      badRequest(res, e.getMessage());
+      return;
+    }
+    send(res, s.getJWTPayload());
+  }
+
   private void mySessions(HttpServletRequest req, HttpServletResponse res) throws IOException {
     Session s = web.getSession(req, res, true);
     List<Map<String, Object>> out = new ArrayList<>();
@@ -123,10 +171,31 @@ final class DemoApi extends HttpServlet {
   private void signOutEverywhere(HttpServletRequest req, HttpServletResponse res)
       throws IOException {
     Session s = web.getSession(req, res, true);
-    int revoked = engine.revokeAllSessionsForUser(s.getUserId()).size();
+    List<String> revoked = engine.revokeAllSessionsForUser(s.getUserId());
+    for (String handle : revoked) {
+      if (!handle.equals(s.getHandle())) {
+        // Those browsers learn it at their next refresh; their pages ask why (sessionEnding).
+        endings.ended(handle, SessionEndings.Reason.SIGNED_OUT_ELSEWHERE);
+      }
+    }
     // Already revoked with the others; this also clears this browser's tokens.
     s.revokeSession();
-    send(res, Map.of("revoked", revoked));
+    send(res, Map.of("revoked", revoked.size()));
+  }
+
+  /**
+   * Why the session {@code ?handle=} ended: {@code {"reason": "token-theft" |
+   * "signed-out-elsewhere" | "expired" | "unknown"}}. The page asks after the server refused its
+   * session, so this needs no session; it tells only what the demo remembers about a handle (see
+   * {@link SessionEndings}).
+   */
+  private void sessionEnding(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    String handle = req.getParameter("handle");
+    if (handle == null || handle.isEmpty() || handle.length() > MAX_HANDLE_LENGTH) {
+      badRequest(res, "handle must be a session handle");
+      return;
+    }
+    send(res, Map.of("reason", endings.why(handle).wireName()));
   }
 
   /** The request's JSON body, or null when it is not JSON or longer than 16 KiB. */

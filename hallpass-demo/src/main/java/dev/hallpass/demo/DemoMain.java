@@ -16,14 +16,16 @@ import java.util.Locale;
  */
 public final class DemoMain {
 
-  static final String USAGE = String.join("\n",
-      "Usage: java -jar hallpass-demo.jar [options]",
-      "  --port N                      HTTP port on 127.0.0.1 (default 8080; 0 = any free port)",
-      "  --access-token-validity D     e.g. 10s, 5m, 1h or PT30S (default 1h); short values let",
-      "                                you watch the page refresh its session automatically",
-      "  --anti-csrf MODE              NONE (default), VIA_CUSTOM_HEADER or VIA_TOKEN",
-      "  --data-dir DIR                the H2 database's directory (default ./hallpass-data)",
-      "  --help                        this text");
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -jar hallpass-demo.jar [options]",
+          "  --port N                      HTTP port on 127.0.0.1 (default 8080; 0 = any free port)",
+          "  --access-token-validity D     e.g. 10s, 5m, 1h or PT30S (default 1h); short values let",
+          "                                you watch the page refresh its session automatically",
+          "  --anti-csrf MODE              NONE (default), VIA_CUSTOM_HEADER or VIA_TOKEN",
+          "  --data-dir DIR                the H2 database's directory (default ./hallpass-data)",
+          "  --help                        this text");
 
   private DemoMain() {}
 
@@ -81,8 +83,10 @@ public final class DemoMain {
         if (t.matches("\\d+[smh]")) {
           long n = Long.parseLong(t.substring(0, t.length() - 1));
           char unit = t.charAt(t.length() - 1);
-          d = unit == 's' ? Duration.ofSeconds(n)
-              : unit == 'm' ? Duration.ofMinutes(n) : Duration.ofHours(n);
+          d =
+              unit == 's'
+                  ? Duration.ofSeconds(n)
+                  : unit == 'm' ? Duration.ofMinutes(n) : Duration.ofHours(n);
         } else {
           d = Duration.parse(text.trim().toUpperCase(Locale.ROOT));
         }
@@ -90,8 +94,10 @@ public final class DemoMain {
         d = null;
       }
       if (d == null || d.getNano() != 0 || d.getSeconds() < 1) {
-        throw new IllegalArgumentException("--access-token-validity must be a whole number of "
-            + "seconds like 10s, 5m or 1h, got " + text);
+        throw new IllegalArgumentException(
+            "--access-token-validity must be a whole number of "
+                + "seconds like 10s, 5m or 1h, got "
+                + text);
       }
       return d;
     }
@@ -128,19 +134,33 @@ public final class DemoMain {
       server = new DemoServer(engine, options.port(), options.antiCsrf());
     } catch (IOException e) {
       engine.close();
-      System.err.println("Cannot listen on port " + options.port() + " (" + e.getMessage()
-          + "): try --port with another number");
+      System.err.println(
+          "Cannot listen on port "
+              + options.port()
+              + " ("
+              + e.getMessage()
+              + "): try --port with another number");
       System.exit(1);
       return;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      engine.close();
-    }, "hallpass-demo-shutdown"));
-    System.out.println("Hallpass demo: open " + server.uri() + "  (access tokens valid "
-        + options.accessTokenValidity().toString().substring(2).toLowerCase(Locale.ROOT)
-        + ", anti-CSRF " + options.antiCsrf() + ", sessions in "
-        + options.dataDir().toAbsolutePath() + "; Ctrl+C stops)");
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  engine.close();
+                },
+                "hallpass-demo-shutdown"));
+    System.out.println(
+        "Hallpass demo: open "
+            + server.uri()
+            + "  (access tokens valid "
+            + options.accessTokenValidity().toString().substring(2).toLowerCase(Locale.ROOT)
+            + ", anti-CSRF "
+            + options.antiCsrf()
+            + ", sessions in "
+            + options.dataDir().toAbsolutePath()
+            + "; Ctrl+C stops)");
     server.join();
   }
 }

@@ -5,6 +5,7 @@ import dev.hallpass.servlet.AntiCsrfMode;
 import dev.hallpass.servlet.HallpassWeb;
 import jakarta.servlet.DispatcherType;
 import java.net.URI;
+import java.time.Clock;
 import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.DefaultServlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -23,22 +24,32 @@ final class DemoServer implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
 
+  /** Starts the app on 127.0.0.1 for an engine on the system clock. */
+  DemoServer(Hallpass engine, int port, AntiCsrfMode antiCsrf) throws Exception {
+    this(engine, port, antiCsrf, Clock.systemUTC());
+  }
+
   /**
    * Starts the app on 127.0.0.1.
    *
    * @param port the port, 0 for any free one
-   * @param antiCsrf the anti-CSRF mode; {@link AntiCsrfMode#VIA_TOKEN} needs an engine built with
-   *     {@code antiCsrf(true)}
+   * @param antiCsrf the anti-CSRF mode; {@link AntiCsrfMode#VIA_TOKEN} exactly when the engine was
+   *     built with {@code antiCsrf(true)} (the web layer refuses a mismatch)
+   * @param clock the engine's clock (tests move it), to tell an expired session from a revoked one
    */
-  DemoServer(Hallpass engine, int port, AntiCsrfMode antiCsrf) throws Exception {
+  DemoServer(Hallpass engine, int port, AntiCsrfMode antiCsrf, Clock clock) throws Exception {
     // The demo runs on http://localhost, so its cookies cannot be Secure. Never do this in
     // production: there the defaults (Secure, SameSite lax) apply.
-    HallpassWeb web = HallpassWeb.builder(engine).allowInsecureCookies().antiCsrf(antiCsrf).build();
+    HallpassWeb plain =
+        HallpassWeb.builder(engine).allowInsecureCookies().antiCsrf(antiCsrf).clock(clock).build();
+    // Remembers why sessions end (expiry, theft verdict, signed out elsewhere) for the page.
+    SessionEndings endings = new SessionEndings(clock);
+    HallpassWeb web = endings.watch(plain);
 
     ServletContextHandler context = new ServletContextHandler("/");
     // Serves POST /auth/session/refresh and /auth/signout, and answers Hallpass errors as JSON.
     context.addFilter(new FilterHolder(web.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new DemoApi(web)), "/api/*");
+    context.addServlet(new ServletHolder(new DemoApi(web, endings)), "/api/*");
 
     Resource page = ResourceFactory.of(context).newClassLoaderResource("static");
     if (page == null) {

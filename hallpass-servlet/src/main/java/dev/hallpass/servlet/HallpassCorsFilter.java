@@ -21,9 +21,9 @@ import java.util.Set;
  * <p>Requests from a listed origin get {@code Access-Control-Allow-Origin: <that origin>} and
  * {@code Access-Control-Allow-Credentials: true}; their preflights are answered here (204) and
  * allow the headers the SuperTokens SDKs send ({@link HallpassWeb#CORS_ALLOWED_HEADERS}). Other
- * origins get no CORS headers (their preflights 403), so browsers keep them out. Map it to
- * {@code /*} before the {@link HallpassFilter}. When the website and the API are on different
- * sites (not only different origins), also use {@code cookieSameSite(SameSite.NONE)}.
+ * origins get no CORS headers (their preflights 403), so browsers keep them out. Map it to {@code
+ * /*} before the {@link HallpassFilter}. When the website and the API are on different sites (not
+ * only different origins), also use {@code cookieSameSite(SameSite.NONE)}.
  */
 public final class HallpassCorsFilter implements Filter {
   private static final String METHODS = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
@@ -32,16 +32,15 @@ public final class HallpassCorsFilter implements Filter {
   private final String allowedHeaders;
 
   /**
-   * A filter allowing the given origins, e.g. {@code "https://app.example.com"} or
-   * {@code "http://localhost:3000"}.
+   * A filter allowing the given origins, e.g. {@code "https://app.example.com"} or {@code
+   * "http://localhost:3000"}.
    *
-   * @param extraAllowedHeaders request headers of the application's own to allow besides
-   *     Hallpass's
+   * @param extraAllowedHeaders request headers of the application's own to allow besides Hallpass's
    * @throws IllegalArgumentException for {@code "*"} (never allowed with credentials) or a value
    *     that is not a scheme, host and optional port
    */
-  public HallpassCorsFilter(Collection<String> allowedOrigins,
-      Collection<String> extraAllowedHeaders) {
+  public HallpassCorsFilter(
+      Collection<String> allowedOrigins, Collection<String> extraAllowedHeaders) {
     Set<String> o = new LinkedHashSet<>();
     for (String origin : allowedOrigins) {
       o.add(normalise(origin));
@@ -67,14 +66,18 @@ public final class HallpassCorsFilter implements Filter {
 
   private static String normalise(String origin) {
     if ("*".equals(origin)) {
-      throw new IllegalArgumentException("allowedOrigins must not be \"*\": credentialed "
-          + "requests need the exact origin");
+      throw new IllegalArgumentException(
+          "allowedOrigins must not be \"*\": credentialed " + "requests need the exact origin");
     }
     try {
       URI u = new URI(origin);
-      boolean bare = (u.getRawPath() == null || u.getRawPath().isEmpty())
-          && u.getRawQuery() == null && u.getRawFragment() == null && u.getRawUserInfo() == null;
-      if (u.getHost() == null || !bare
+      boolean bare =
+          (u.getRawPath() == null || u.getRawPath().isEmpty())
+              && u.getRawQuery() == null
+              && u.getRawFragment() == null
+              && u.getRawUserInfo() == null;
+      if (u.getHost() == null
+          || !bare
           || !("http".equalsIgnoreCase(u.getScheme()) || "https".equalsIgnoreCase(u.getScheme()))) {
         throw new IllegalArgumentException("an origin is scheme://host[:port], got " + origin);
       }
@@ -100,8 +103,8 @@ public final class HallpassCorsFilter implements Filter {
     }
     res.addHeader("Vary", "Origin");
     boolean allowed = origins.contains(origin.toLowerCase(Locale.ROOT));
-    boolean preflight = "OPTIONS".equals(req.getMethod())
-        && req.getHeader("Access-Control-Request-Method") != null;
+    boolean preflight =
+        "OPTIONS".equals(req.getMethod()) && req.getHeader("Access-Control-Request-Method") != null;
     if (preflight) {
       if (!allowed) {
         res.setStatus(HttpServletResponse.SC_FORBIDDEN);

@@ -16,13 +16,13 @@ import java.util.Objects;
  * Serves the SuperTokens session endpoints and answers Hallpass errors thrown downstream.
  *
  * <ul>
- *   <li>{@code POST {apiBasePath}/session/refresh}: rotates the tokens
- *       (200 {@code {"status":"OK"}});
- *   <li>{@code POST {apiBasePath}/signout}: revokes the session and clears the client's tokens
- *       (200 {@code {"status":"OK"}});
+ *   <li>{@code POST {apiBasePath}/session/refresh}: rotates the tokens (200 {@code
+ *       {"status":"OK"}});
+ *   <li>{@code POST {apiBasePath}/signout}: revokes the session and clears the client's tokens (200
+ *       {@code {"status":"OK"}});
  *   <li>any other request passes on; a {@link HallpassException} thrown by the application (also
- *       when wrapped in another exception) is answered by
- *       {@link HallpassWeb#sendErrorResponse}, if the response is not committed yet.
+ *       when wrapped in another exception) is answered by {@link HallpassWeb#sendErrorResponse}, if
+ *       the response is not committed yet.
  * </ul>
  *
  * <p>Map it to {@code /*}, after any CORS filter. Other methods on the two endpoints get 405.
@@ -52,8 +52,10 @@ public final class HallpassFilter implements Filter {
     if (web == null) {
       Object w = config.getServletContext().getAttribute(CONTEXT_ATTRIBUTE);
       if (!(w instanceof HallpassWeb)) {
-        throw new ServletException("HallpassFilter needs a HallpassWeb in the servlet-context "
-            + "attribute " + CONTEXT_ATTRIBUTE);
+        throw new ServletException(
+            "HallpassFilter needs a HallpassWeb in the servlet-context "
+                + "attribute "
+                + CONTEXT_ATTRIBUTE);
       }
       web = (HallpassWeb) w;
     }

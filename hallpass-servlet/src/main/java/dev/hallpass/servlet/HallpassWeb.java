@@ -31,8 +31,8 @@ import java.util.regex.Pattern;
  *
  * <p>Failures are {@link HallpassException}s. Let them propagate to the {@link HallpassFilter},
  * which answers them (or call {@link #sendErrorResponse}): UNAUTHORISED, TRY_REFRESH_TOKEN and
- * TOKEN_THEFT_DETECTED with the session-expired status (401 by default) and a JSON
- * {@code message}; GENERAL_ERROR with 500 and no details.
+ * TOKEN_THEFT_DETECTED with the session-expired status (401 by default) and a JSON {@code message};
+ * GENERAL_ERROR with 500 and no details.
  */
 public interface HallpassWeb {
 
@@ -60,15 +60,24 @@ public interface HallpassWeb {
   /**
    * The request's session, verified without a database call (unless the engine blacklists).
    *
+   * <p>On the first request after a refresh the engine confirms the new refresh token (one store
+   * write) and re-issues the access token without its {@code parentRefreshTokenHash1} claim; this
+   * method then sends the new access token the way the request's came (the {@code sAccessToken}
+   * cookie or the {@code st-access-token} header) with a new {@code front-token}, leaving the
+   * refresh token alone. Call it before writing the response body.
+   *
    * @param enableCsrfProtection whether to apply the configured {@link AntiCsrfMode} (to
    *     cookie-mode requests whose method is not GET, HEAD, OPTIONS or TRACE)
-   * @param sessionRequired when false, a request carrying no session token at all gives null;
-   *     a token that is present but expired or invalid still throws, so that the client refreshes
-   *     or signs out
+   * @param sessionRequired when false, a request carrying no session token at all gives null; a
+   *     token that is present but expired or invalid still throws, so that the client refreshes or
+   *     signs out
    * @throws HallpassException UNAUTHORISED without a valid session, TRY_REFRESH_TOKEN when the
    *     access token expired or the anti-CSRF check failed
    */
-  Session getSession(HttpServletRequest req, HttpServletResponse res, boolean enableCsrfProtection,
+  Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
       boolean sessionRequired);
 
   /**
@@ -76,10 +85,16 @@ public interface HallpassWeb {
    * for it ({@code st-auth-mode: header}) and the configured {@link TokenTransfer} allows it,
    * otherwise in cookie mode.
    *
-   * @throws IllegalArgumentException for an invalid user id or a reserved claim name
+   * @throws IllegalArgumentException for an invalid user id, a reserved claim name, a {@code
+   *     jwtPayload} over 2,048 characters as JSON or one that makes an access token over 4,000
+   *     characters (the message names {@code jwtPayload} and the limit)
    */
-  Session createNewSession(HttpServletRequest req, HttpServletResponse res, String userId,
-      Map<String, Object> jwtPayload, Map<String, Object> sessionData);
+  Session createNewSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData);
 
   /**
    * Exchanges the request's refresh token for new tokens and sends them. The {@link HallpassFilter}
@@ -92,10 +107,10 @@ public interface HallpassWeb {
 
   /**
    * Answers a Hallpass error: the one place where errors become responses. Credential errors get
-   * {@link #sessionExpiredStatusCode()} and {@code {"message":"unauthorised"}},
-   * {@code {"message":"try refresh token"}} or {@code {"message":"token theft detected"}} (theft
-   * and unauthorised also clear the client's tokens); GENERAL_ERROR gets 500 and
-   * {@code {"message":"internal error"}}.
+   * {@link #sessionExpiredStatusCode()} and {@code {"message":"unauthorised"}}, {@code
+   * {"message":"try refresh token"}} or {@code {"message":"token theft detected"}} (theft and
+   * unauthorised also clear the client's tokens); GENERAL_ERROR gets 500 and {@code
+   * {"message":"internal error"}}.
    *
    * @throws IllegalStateException if the response is already committed
    */
@@ -116,19 +131,29 @@ public interface HallpassWeb {
   /** The status of credential errors. */
   int sessionExpiredStatusCode();
 
-  /** The anti-CSRF mode in force (configured or derived from the SameSite setting). */
+  /**
+   * The anti-CSRF mode in force (configured, or derived from the engine's {@code antiCsrf} and the
+   * SameSite setting).
+   */
   AntiCsrfMode antiCsrfMode();
 
   /**
    * Builds a {@link HallpassWeb}. Defaults: {@code apiBasePath "/auth"}, SameSite lax, host-only
    * Secure HttpOnly cookies, session-expired status 401, {@link TokenTransfer#ANY}, and the
-   * anti-CSRF mode derived from SameSite ({@link AntiCsrfMode#NONE} for lax and strict,
-   * {@link AntiCsrfMode#VIA_CUSTOM_HEADER} for none).
+   * anti-CSRF mode that fits the engine and the cookies: {@link AntiCsrfMode#VIA_TOKEN} when the
+   * engine issues anti-CSRF tokens ({@code Hallpass.builder().antiCsrf(true)}), otherwise {@link
+   * AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link AntiCsrfMode#NONE} with SameSite
+   * lax or strict.
+   *
+   * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
+   * option; {@link NullPointerException} for null); {@link #build()} rejects settings that conflict
+   * ({@link IllegalStateException} naming the options).
    */
   final class Builder {
     private static final Pattern PATH = Pattern.compile("(/[A-Za-z0-9._~-]+)*");
-    private static final Pattern DOMAIN = Pattern.compile("\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?"
-        + "(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    private static final Pattern DOMAIN =
+        Pattern.compile(
+            "\\.?[a-z0-9]([a-z0-9-]*[a-z0-9])?" + "(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
 
     private final Hallpass hallpass;
     private String apiBasePath = "/auth";
@@ -145,11 +170,24 @@ public interface HallpassWeb {
     }
 
     /**
-     * Where {@code /session/refresh} and {@code /signout} are served, relative to the context
-     * path; must match the frontend SDK's {@code apiBasePath}. Default {@code "/auth"}.
+     * Where {@code /session/refresh} and {@code /signout} are served, relative to the context path;
+     * must match the frontend SDK's {@code apiBasePath}. A trailing slash is dropped; {@code "/"}
+     * means the context root. Default {@code "/auth"}.
+     *
+     * @throws IllegalArgumentException unless it is a path such as {@code "/auth"} (letters,
+     *     digits, '.', '_', '~', '-' between single slashes)
      */
     public Builder apiBasePath(String path) {
-      this.apiBasePath = Objects.requireNonNull(path, "apiBasePath");
+      Objects.requireNonNull(path, "apiBasePath");
+      String base = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+      if (!PATH.matcher(base).matches()) {
+        throw new IllegalArgumentException(
+            "apiBasePath must be a path such as \"/auth\" "
+                + "(letters, digits, '.', '_', '~', '-' between single slashes), got \""
+                + path
+                + "\"");
+      }
+      this.apiBasePath = base;
       return this;
     }
 
@@ -162,16 +200,24 @@ public interface HallpassWeb {
     /**
      * The session cookies' Domain attribute, e.g. {@code ".example.com"} to share them with
      * sub-domains. Default none: the cookies go back only to the host that set them.
+     *
+     * @throws IllegalArgumentException unless it is a host name (case is ignored)
      */
     public Builder cookieDomain(String domain) {
-      this.cookieDomain = Objects.requireNonNull(domain, "cookieDomain");
+      Objects.requireNonNull(domain, "cookieDomain");
+      String lower = domain.toLowerCase(Locale.ROOT);
+      if (!DOMAIN.matcher(lower).matches()) {
+        throw new IllegalArgumentException(
+            "cookieDomain must be a host name such as \".example.com\", got \"" + domain + "\"");
+      }
+      this.cookieDomain = lower;
       return this;
     }
 
     /**
      * Leaves the Secure attribute off the session cookies, so that they also travel over plain
-     * HTTP. Only for local development on {@code http://localhost}: over HTTP anyone on the
-     * network path can read the tokens. Not allowed with {@link SameSite#NONE}.
+     * HTTP. Only for local development on {@code http://localhost}: over HTTP anyone on the network
+     * path can read the tokens. Not allowed with {@link SameSite#NONE}.
      */
     public Builder allowInsecureCookies() {
       this.insecureCookies = true;
@@ -180,19 +226,29 @@ public interface HallpassWeb {
 
     /**
      * The status for UNAUTHORISED, TRY_REFRESH_TOKEN and TOKEN_THEFT_DETECTED; the frontend SDK
-     * must be given the same {@code sessionExpiredStatusCode}. A 4xx other than 403 (which the
-     * SDKs use for failed claim checks). Default 401.
+     * must be given the same {@code sessionExpiredStatusCode}. Default 401.
+     *
+     * @throws IllegalArgumentException unless it is a 4xx other than 403 (which the SDKs use for
+     *     failed claim checks)
      */
     public Builder sessionExpiredStatusCode(int status) {
+      if (status < 400 || status > 499 || status == 403) {
+        throw new IllegalArgumentException(
+            "sessionExpiredStatusCode must be a 4xx status other "
+                + "than 403 (the SDKs' invalid-claim status), got "
+                + status);
+      }
       this.sessionExpiredStatusCode = status;
       return this;
     }
 
     /**
-     * The anti-CSRF mode. Default: {@link AntiCsrfMode#NONE} with SameSite lax or strict,
-     * {@link AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none. {@link AntiCsrfMode#VIA_TOKEN}
-     * needs an engine built with {@code antiCsrf(true)}; in the other modes the engine's own
-     * check is not used (it may be built either way).
+     * The anti-CSRF mode. Default: {@link AntiCsrfMode#VIA_TOKEN} when the engine issues anti-CSRF
+     * tokens, otherwise {@link AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link
+     * AntiCsrfMode#NONE} with SameSite lax or strict. {@link AntiCsrfMode#VIA_TOKEN} needs an
+     * engine built with {@code Hallpass.builder().antiCsrf(true)}, and such an engine needs {@link
+     * AntiCsrfMode#VIA_TOKEN} (its tokens would be minted and never checked otherwise): {@link
+     * #build()} refuses either mismatch.
      */
     public Builder antiCsrf(AntiCsrfMode mode) {
       this.antiCsrf = Objects.requireNonNull(mode, "antiCsrf");
@@ -214,47 +270,51 @@ public interface HallpassWeb {
     /**
      * Creates the web layer.
      *
-     * @throws IllegalStateException when a setting is invalid or settings conflict; the message
-     *     names the option
+     * @throws IllegalStateException when settings conflict (SameSite none without Secure cookies or
+     *     without an anti-CSRF check, an anti-CSRF mode that does not match the engine's {@code
+     *     antiCsrf}); the message names the options
      */
     public HallpassWeb build() {
-      String base = apiBasePath.endsWith("/")
-          ? apiBasePath.substring(0, apiBasePath.length() - 1) : apiBasePath;
-      if (!PATH.matcher(base).matches()) {
-        throw new IllegalStateException("apiBasePath must be a path such as \"/auth\" (letters, "
-            + "digits, '.', '_', '~', '-' between single slashes), got \"" + apiBasePath + "\"");
-      }
-      String domain = null;
-      if (cookieDomain != null) {
-        domain = cookieDomain.toLowerCase(Locale.ROOT);
-        if (!DOMAIN.matcher(domain).matches()) {
-          throw new IllegalStateException(
-              "cookieDomain must be a host name such as \".example.com\", got \"" + cookieDomain
-                  + "\"");
-        }
-      }
-      if (sessionExpiredStatusCode < 400 || sessionExpiredStatusCode > 499
-          || sessionExpiredStatusCode == 403) {
-        throw new IllegalStateException("sessionExpiredStatusCode must be a 4xx status other "
-            + "than 403 (the SDKs' invalid-claim status), got " + sessionExpiredStatusCode);
-      }
       boolean cookiesUsed = tokenTransfer != TokenTransfer.HEADER;
       if (sameSite == SameSite.NONE && insecureCookies && cookiesUsed) {
-        throw new IllegalStateException("cookieSameSite(NONE) requires Secure cookies: remove "
-            + "allowInsecureCookies() (browsers drop SameSite=None cookies without Secure)");
+        throw new IllegalStateException(
+            "cookieSameSite(NONE) requires Secure cookies: remove "
+                + "allowInsecureCookies() (browsers drop SameSite=None cookies without Secure)");
       }
-      AntiCsrfMode mode = antiCsrf != null ? antiCsrf
-          : sameSite == SameSite.NONE ? AntiCsrfMode.VIA_CUSTOM_HEADER : AntiCsrfMode.NONE;
+      boolean engineTokens = hallpass.isAntiCsrfEnabled();
+      AntiCsrfMode mode =
+          antiCsrf != null
+              ? antiCsrf
+              : engineTokens
+                  ? AntiCsrfMode.VIA_TOKEN
+                  : sameSite == SameSite.NONE ? AntiCsrfMode.VIA_CUSTOM_HEADER : AntiCsrfMode.NONE;
+      if (mode == AntiCsrfMode.VIA_TOKEN && !engineTokens) {
+        throw new IllegalStateException(
+            "antiCsrf(VIA_TOKEN) needs an engine that issues "
+                + "anti-CSRF tokens: build it with Hallpass.builder().antiCsrf(true), or choose "
+                + "another HallpassWeb antiCsrf mode");
+      }
+      if (mode != AntiCsrfMode.VIA_TOKEN && engineTokens) {
+        throw new IllegalStateException(
+            "antiCsrf("
+                + mode
+                + ") does not use the anti-CSRF "
+                + "tokens the engine issues (Hallpass.builder().antiCsrf(true)): they would be minted "
+                + "and never checked. Use HallpassWeb antiCsrf(VIA_TOKEN) (the default with such an "
+                + "engine) or build the engine without anti-CSRF tokens (the default)");
+      }
       if (mode == AntiCsrfMode.NONE && sameSite == SameSite.NONE && cookiesUsed) {
-        throw new IllegalStateException("antiCsrf(NONE) with cookieSameSite(NONE) leaves cookie "
-            + "sessions open to cross-site request forgery: use VIA_CUSTOM_HEADER or VIA_TOKEN");
+        throw new IllegalStateException(
+            "antiCsrf(NONE) with cookieSameSite(NONE) leaves cookie "
+                + "sessions open to cross-site request forgery: use VIA_CUSTOM_HEADER or VIA_TOKEN");
       }
-      if (mode == AntiCsrfMode.VIA_TOKEN && !hallpass.isAntiCsrfEnabled()) {
-        throw new IllegalStateException("antiCsrf(VIA_TOKEN) needs an engine that issues "
-            + "anti-CSRF tokens: build it with Hallpass.builder().antiCsrf(true)");
-      }
-      return new WebEngine(hallpass, base, new Transport(base, sameSite, domain, !insecureCookies,
-          clock), sessionExpiredStatusCode, mode, tokenTransfer);
+      return new WebEngine(
+          hallpass,
+          apiBasePath,
+          new Transport(apiBasePath, sameSite, cookieDomain, !insecureCookies, clock),
+          sessionExpiredStatusCode,
+          mode,
+          tokenTransfer);
     }
   }
 }

@@ -21,8 +21,12 @@ final class ResponseBoundSession implements Session {
   private final HttpServletResponse res;
   private final TokenTransfer mode;
 
-  ResponseBoundSession(Session delegate, Transport transport, HttpServletRequest req,
-      HttpServletResponse res, TokenTransfer mode) {
+  ResponseBoundSession(
+      Session delegate,
+      Transport transport,
+      HttpServletRequest req,
+      HttpServletResponse res,
+      TokenTransfer mode) {
     this.delegate = delegate;
     this.transport = transport;
     this.req = req;
@@ -88,8 +92,9 @@ final class ResponseBoundSession implements Session {
   @Override
   public void updateJWTPayload(Map<String, Object> newJwtPayload) {
     if (res.isCommitted()) {
-      throw new IllegalStateException("update the JWT payload before writing the response body: "
-          + "the response is committed, so the new access token could not be sent");
+      throw new IllegalStateException(
+          "update the JWT payload before writing the response body: "
+              + "the response is committed, so the new access token could not be sent");
     }
     delegate.updateJWTPayload(newJwtPayload);
     transport.sendAccessToken(res, delegate, mode);
@@ -101,8 +106,11 @@ final class ResponseBoundSession implements Session {
     delegate.revokeSession();
     if (res.isCommitted()) {
       // The session is gone server-side all the same; the client learns it on its next call.
-      LOG.log(System.Logger.Level.WARNING, "session {0} revoked after the response was committed: "
-          + "the client's tokens could not be cleared", delegate.getHandle());
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "session {0} revoked after the response was committed: "
+              + "the client's tokens could not be cleared",
+          delegate.getHandle());
       return;
     }
     transport.clear(req, res, EnumSet.of(mode));

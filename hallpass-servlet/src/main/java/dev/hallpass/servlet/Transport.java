@@ -13,18 +13,21 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Reads session tokens from requests and writes them to responses, in the cookie and header
- * formats of the SuperTokens frontend SDKs.
+ * Reads session tokens from requests and writes them to responses, in the cookie and header formats
+ * of the SuperTokens frontend SDKs.
  */
 final class Transport {
   static final String ACCESS_COOKIE = "sAccessToken";
@@ -36,18 +39,21 @@ final class Transport {
   static final String AUTH_MODE = "st-auth-mode";
   static final String RID = "rid";
   static final String EXPOSE = "Access-Control-Expose-Headers";
+  static final String SET_COOKIE = "Set-Cookie";
   static final String REFRESH_PATH = "/session/refresh";
   static final String SIGN_OUT_PATH = "/signout";
   static final Set<TokenTransfer> BOTH = EnumSet.of(TokenTransfer.COOKIE, TokenTransfer.HEADER);
 
   /** Longer cookie or header values are refused before any parsing (core caps tokens lower). */
   static final int MAX_TOKEN_CHARS = 16 * 1024;
+
   /**
    * The access-token cookie outlives the token: its expiry is checked from the JWT, and an expired
    * token still tells the server to answer "try refresh" rather than "unauthorised". A year, as
    * browsers cap cookie lifetimes at 400 days.
    */
   private static final Duration ACCESS_COOKIE_LIFETIME = Duration.ofDays(365);
+
   private static final DateTimeFormatter COOKIE_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
           .withZone(ZoneOffset.UTC);
@@ -76,8 +82,7 @@ final class Transport {
    *     cookies of another path or domain: which one is current cannot be told), UNAUTHORISED when
    *     the value is oversized
    */
-  static String cookie(HttpServletRequest req, String name,
-      Supplier<HallpassException> duplicate) {
+  static String cookie(HttpServletRequest req, String name, Supplier<HallpassException> duplicate) {
     String found = null;
     var headers = req.getHeaders("Cookie");
     while (headers != null && headers.hasMoreElements()) {
@@ -169,13 +174,14 @@ final class Transport {
 
   private static String unquote(String v) {
     return v.length() >= 2 && v.charAt(0) == '"' && v.charAt(v.length() - 1) == '"'
-        ? v.substring(1, v.length() - 1) : v;
+        ? v.substring(1, v.length() - 1)
+        : v;
   }
 
   private static void checkLength(String token) {
     if (token.length() > MAX_TOKEN_CHARS) {
-      throw HallpassException.unauthorised("session token longer than " + MAX_TOKEN_CHARS
-          + " characters");
+      throw HallpassException.unauthorised(
+          "session token longer than " + MAX_TOKEN_CHARS + " characters");
     }
   }
 
@@ -185,13 +191,21 @@ final class Transport {
    * Sends a new or refreshed session's tokens, its front-token, and (cookie mode, when the
    * anti-CSRF mode uses it) its anti-CSRF token.
    */
-  void sendSession(HttpServletRequest req, HttpServletResponse res, Session s, TokenTransfer mode,
+  void sendSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      Session s,
+      TokenTransfer mode,
       boolean sendAntiCsrf) {
     SessionTokens t = s.getTokens();
     sendAccessToken(res, s, mode);
     if (t.getRefreshToken() != null) {
       if (mode == TokenTransfer.COOKIE) {
-        setCookie(res, REFRESH_COOKIE, t.getRefreshToken(), req.getContextPath() + refreshPath,
+        setCookie(
+            res,
+            REFRESH_COOKIE,
+            t.getRefreshToken(),
+            req.getContextPath() + refreshPath,
             t.getRefreshTokenExpiry());
       } else {
         setHeader(res, REFRESH_HEADER, t.getRefreshToken());
@@ -205,7 +219,11 @@ final class Transport {
   /** Sends the session's current access token and its front-token. */
   void sendAccessToken(HttpServletResponse res, Session s, TokenTransfer mode) {
     if (mode == TokenTransfer.COOKIE) {
-      setCookie(res, ACCESS_COOKIE, s.getAccessToken(), "/",
+      setCookie(
+          res,
+          ACCESS_COOKIE,
+          s.getAccessToken(),
+          "/",
           clock.instant().plus(ACCESS_COOKIE_LIFETIME));
     } else {
       setHeader(res, ACCESS_HEADER, s.getAccessToken());
@@ -231,24 +249,73 @@ final class Transport {
   }
 
   /** {@code expires} null clears the cookie. */
-  private void setCookie(HttpServletResponse res, String name, String value, String path,
-      Instant expires) {
-    StringBuilder b = new StringBuilder(256 + value.length())
-        .append(name).append('=').append(value).append("; Path=").append(path);
+  private void setCookie(
+      HttpServletResponse res, String name, String value, String path, Instant expires) {
+    StringBuilder b =
+        new StringBuilder(256 + value.length())
+            .append(name)
+            .append('=')
+            .append(value)
+            .append("; Path=")
+            .append(path);
     if (domain != null) {
       b.append("; Domain=").append(domain);
     }
     Instant at = expires == null ? Instant.EPOCH : expires;
     // Rounded up: Expires is exact, Max-Age whole seconds.
-    long maxAge = expires == null ? 0
-        : Math.max(0, (expires.toEpochMilli() - clock.millis() + 999) / 1000);
-    b.append("; Expires=").append(COOKIE_DATE.format(at)).append("; Max-Age=").append(maxAge)
+    long maxAge =
+        expires == null ? 0 : Math.max(0, (expires.toEpochMilli() - clock.millis() + 999) / 1000);
+    b.append("; Expires=")
+        .append(COOKIE_DATE.format(at))
+        .append("; Max-Age=")
+        .append(maxAge)
         .append("; HttpOnly");
     if (secure) {
       b.append("; Secure");
     }
     b.append("; SameSite=").append(sameSite.attribute());
-    res.addHeader("Set-Cookie", b.toString());
+    addSetCookie(res, name, path, b.toString());
+  }
+
+  /**
+   * Adds a {@code Set-Cookie} header, replacing one this response already sets for the same cookie
+   * (name and path): one request may send a token twice, e.g. a re-issued access token and then the
+   * one of a new payload, or of a sign-out that clears it; RFC 6265 asks for one per cookie.
+   */
+  private static void addSetCookie(
+      HttpServletResponse res, String name, String path, String header) {
+    Collection<String> existing = res.getHeaders(SET_COOKIE);
+    List<String> kept = new ArrayList<>(existing.size());
+    boolean replaced = false;
+    for (String c : existing) {
+      if (sameCookie(c, name, path)) {
+        replaced = true;
+      } else {
+        kept.add(c);
+      }
+    }
+    if (!replaced) {
+      res.addHeader(SET_COOKIE, header);
+      return;
+    }
+    kept.add(header);
+    res.setHeader(SET_COOKIE, kept.get(0));
+    for (int i = 1; i < kept.size(); i++) {
+      res.addHeader(SET_COOKIE, kept.get(i));
+    }
+  }
+
+  private static boolean sameCookie(String setCookie, String name, String path) {
+    if (!setCookie.startsWith(name + "=")) {
+      return false;
+    }
+    for (String attribute : setCookie.split(";")) {
+      String a = attribute.trim();
+      if (a.regionMatches(true, 0, "Path=", 0, 5)) {
+        return a.substring(5).equals(path);
+      }
+    }
+    return false;
   }
 
   private static void setHeader(HttpServletResponse res, String name, String value) {
@@ -282,8 +349,8 @@ final class Transport {
     front.put("ate", s.getAccessTokenExpiry().toEpochMilli());
     front.put("up", s.getAccessTokenPayload());
     try {
-      return Base64.getEncoder().encodeToString(
-          JSON.writeValueAsString(front).getBytes(StandardCharsets.UTF_8));
+      return Base64.getEncoder()
+          .encodeToString(JSON.writeValueAsString(front).getBytes(StandardCharsets.UTF_8));
     } catch (java.io.IOException e) {
       throw HallpassException.generalError("could not write the front-token", e);
     }

@@ -24,8 +24,13 @@ final class WebEngine implements HallpassWeb {
   private final AntiCsrfMode antiCsrf;
   private final TokenTransfer allowed;
 
-  WebEngine(Hallpass engine, String apiBasePath, Transport transport, int sessionExpiredStatus,
-      AntiCsrfMode antiCsrf, TokenTransfer allowed) {
+  WebEngine(
+      Hallpass engine,
+      String apiBasePath,
+      Transport transport,
+      int sessionExpiredStatus,
+      AntiCsrfMode antiCsrf,
+      TokenTransfer allowed) {
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
@@ -35,19 +40,25 @@ final class WebEngine implements HallpassWeb {
   }
 
   @Override
-  public Session getSession(HttpServletRequest req, HttpServletResponse res,
-      boolean enableCsrfProtection) {
+  public Session getSession(
+      HttpServletRequest req, HttpServletResponse res, boolean enableCsrfProtection) {
     return getSession(req, res, enableCsrfProtection, true);
   }
 
   @Override
-  public Session getSession(HttpServletRequest req, HttpServletResponse res,
-      boolean enableCsrfProtection, boolean sessionRequired) {
+  public Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired) {
     Objects.requireNonNull(req, "req");
     Objects.requireNonNull(res, "res");
-    Found found = find(req, Transport.ACCESS_COOKIE,
-        // A stale cookie of another path or domain: a refresh rewrites ours.
-        () -> HallpassException.tryRefreshToken("more than one access-token cookie"));
+    Found found =
+        find(
+            req,
+            Transport.ACCESS_COOKIE,
+            // A stale cookie of another path or domain: a refresh rewrites ours.
+            () -> HallpassException.tryRefreshToken("more than one access-token cookie"));
     if (found == null) {
       if (!sessionRequired) {
         return null;
@@ -55,24 +66,61 @@ final class WebEngine implements HallpassWeb {
       throw HallpassException.unauthorised("no session tokens in the request");
     }
     // Header mode carries no ambient credentials, so it needs no anti-CSRF check.
-    boolean check = enableCsrfProtection && found.mode() == TokenTransfer.COOKIE
-        && !SAFE_METHODS.contains(req.getMethod());
+    boolean check =
+        enableCsrfProtection
+            && found.mode() == TokenTransfer.COOKIE
+            && !SAFE_METHODS.contains(req.getMethod());
     if (check && lacksCustomHeader(req)) {
       throw HallpassException.tryRefreshToken("anti-CSRF check failed: no rid header");
     }
-    Session s = engine.getSession(found.token(), req.getHeader(Transport.ANTI_CSRF),
-        check && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    Session s =
+        engine.getSession(
+            found.token(),
+            req.getHeader(Transport.ANTI_CSRF),
+            check && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    if (!s.getAccessToken().equals(found.token())) {
+      sendReissuedAccessToken(req, res, s, found.mode());
+    }
     return new ResponseBoundSession(s, transport, req, res, found.mode());
   }
 
+  /**
+   * Sends an access token the engine re-issued while verifying (the first request after a refresh
+   * confirms the new refresh token and drops the parent claim), the way it came: the {@code
+   * sAccessToken} cookie or the {@code st-access-token} header, with a new {@code front-token}. The
+   * refresh token is left alone. If the application has already committed the response, the client
+   * keeps its token, which stays valid: the engine simply re-issues again on its next request.
+   */
+  private void sendReissuedAccessToken(
+      HttpServletRequest req, HttpServletResponse res, Session s, TokenTransfer mode) {
+    if (res.isCommitted()) {
+      LOG.log(
+          System.Logger.Level.DEBUG,
+          "re-issued access token of session {0} not sent on {1} "
+              + "{2}: the response is already committed",
+          s.getHandle(),
+          req.getMethod(),
+          req.getRequestURI());
+      return;
+    }
+    transport.sendAccessToken(res, s, mode);
+  }
+
   @Override
-  public Session createNewSession(HttpServletRequest req, HttpServletResponse res, String userId,
-      Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+  public Session createNewSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData) {
     Objects.requireNonNull(req, "req");
     Objects.requireNonNull(res, "res");
-    TokenTransfer mode = allowed != TokenTransfer.ANY ? allowed
-        : Transport.requestedMode(req) == TokenTransfer.HEADER ? TokenTransfer.HEADER
-            : TokenTransfer.COOKIE;
+    TokenTransfer mode =
+        allowed != TokenTransfer.ANY
+            ? allowed
+            : Transport.requestedMode(req) == TokenTransfer.HEADER
+                ? TokenTransfer.HEADER
+                : TokenTransfer.COOKIE;
     Session s = engine.createNewSession(userId, jwtPayload, sessionData);
     clearOtherMode(req, res, mode);
     transport.sendSession(req, res, s, mode, antiCsrf == AntiCsrfMode.VIA_TOKEN);
@@ -83,8 +131,11 @@ final class WebEngine implements HallpassWeb {
   public Session refreshSession(HttpServletRequest req, HttpServletResponse res) {
     Objects.requireNonNull(req, "req");
     Objects.requireNonNull(res, "res");
-    Found found = find(req, Transport.REFRESH_COOKIE,
-        () -> HallpassException.unauthorised("more than one refresh-token cookie"));
+    Found found =
+        find(
+            req,
+            Transport.REFRESH_COOKIE,
+            () -> HallpassException.unauthorised("more than one refresh-token cookie"));
     if (found == null) {
       throw HallpassException.unauthorised("no refresh token in the request");
     }
@@ -92,19 +143,22 @@ final class WebEngine implements HallpassWeb {
     if (cookie && lacksCustomHeader(req)) {
       throw HallpassException.unauthorised("anti-CSRF check failed on refresh: no rid header");
     }
-    Session s = engine.refreshSession(found.token(), req.getHeader(Transport.ANTI_CSRF),
-        cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+    Session s =
+        engine.refreshSession(
+            found.token(),
+            req.getHeader(Transport.ANTI_CSRF),
+            cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN);
     clearOtherMode(req, res, found.mode());
     transport.sendSession(req, res, s, found.mode(), antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, found.mode());
   }
 
   @Override
-  public void sendErrorResponse(HallpassException error, HttpServletRequest req,
-      HttpServletResponse res) throws IOException {
+  public void sendErrorResponse(
+      HallpassException error, HttpServletRequest req, HttpServletResponse res) throws IOException {
     if (res.isCommitted()) {
-      throw new IllegalStateException("cannot answer a Hallpass error: the response is already "
-          + "committed", error);
+      throw new IllegalStateException(
+          "cannot answer a Hallpass error: the response is already " + "committed", error);
     }
     res.resetBuffer();
     String message;
@@ -124,17 +178,26 @@ final class WebEngine implements HallpassWeb {
         message = "token theft detected";
         // The engine has already revoked the session.
         transport.clear(req, res, Transport.BOTH);
-        LOG.log(System.Logger.Level.WARNING, "refresh token reuse: revoked session {0} of user {1}",
-            error.getSessionHandle(), error.getUserId());
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "refresh token reuse: revoked session {0} of user {1}",
+            error.getSessionHandle(),
+            error.getUserId());
         break;
       default:
-        LOG.log(System.Logger.Level.ERROR, "Hallpass failed while serving "
-            + req.getMethod() + " " + req.getRequestURI(), error);
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "Hallpass failed while serving " + req.getMethod() + " " + req.getRequestURI(),
+            error);
         write(res, 500, Transport.json("message", "internal error"));
         return;
     }
-    LOG.log(System.Logger.Level.DEBUG, "session error on {0} {1}: {2}", req.getMethod(),
-        req.getRequestURI(), error.getMessage());
+    LOG.log(
+        System.Logger.Level.DEBUG,
+        "session error on {0} {1}: {2}",
+        req.getMethod(),
+        req.getRequestURI(),
+        error.getMessage());
     write(res, sessionExpiredStatus, Transport.json("message", message));
   }
 
@@ -178,8 +241,8 @@ final class WebEngine implements HallpassWeb {
    * Reads the token only from where the configuration and the client's {@code st-auth-mode} allow;
    * null when there is none there.
    */
-  private Found find(HttpServletRequest req, String cookieName,
-      Supplier<HallpassException> duplicateCookie) {
+  private Found find(
+      HttpServletRequest req, String cookieName, Supplier<HallpassException> duplicateCookie) {
     TokenTransfer mode = allowed != TokenTransfer.ANY ? allowed : Transport.requestedMode(req);
     if (mode != TokenTransfer.COOKIE) {
       String bearer = Transport.bearer(req);
@@ -196,11 +259,13 @@ final class WebEngine implements HallpassWeb {
     if (allowed != TokenTransfer.ANY) {
       return;
     }
-    boolean otherPresent = mode == TokenTransfer.COOKIE
-        ? Transport.carriesBearer(req) : Transport.carriesCookie(req);
+    boolean otherPresent =
+        mode == TokenTransfer.COOKIE ? Transport.carriesBearer(req) : Transport.carriesCookie(req);
     if (otherPresent) {
-      transport.clear(req, res, EnumSet.of(mode == TokenTransfer.COOKIE
-          ? TokenTransfer.HEADER : TokenTransfer.COOKIE));
+      transport.clear(
+          req,
+          res,
+          EnumSet.of(mode == TokenTransfer.COOKIE ? TokenTransfer.HEADER : TokenTransfer.COOKIE));
     }
   }
 }

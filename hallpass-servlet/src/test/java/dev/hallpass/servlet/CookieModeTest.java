@@ -29,13 +29,17 @@ class CookieModeTest {
 
     assertThat(r.status()).isEqualTo(200);
     String access = r.setCookie("sAccessToken");
-    assertThat(access).matches("sAccessToken=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; "
-        + "Path=/; Expires=Wed, 03 Mar 2032 05:06:07 GMT; Max-Age=31536000; HttpOnly; Secure; "
-        + "SameSite=Lax");
+    assertThat(access)
+        .matches(
+            "sAccessToken=[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+; "
+                + "Path=/; Expires=Wed, 03 Mar 2032 05:06:07 GMT; Max-Age=31536000; HttpOnly; Secure; "
+                + "SameSite=Lax");
     // The session lives 100 days (the engine's default refresh-token validity).
-    assertThat(r.setCookie("sRefreshToken")).matches("sRefreshToken=[A-Za-z0-9_-]+; "
-        + "Path=/auth/session/refresh; Expires=Thu, 12 Jun 2031 05:06:07 GMT; Max-Age=8640000; "
-        + "HttpOnly; Secure; SameSite=Lax");
+    assertThat(r.setCookie("sRefreshToken"))
+        .matches(
+            "sRefreshToken=[A-Za-z0-9_-]+; "
+                + "Path=/auth/session/refresh; Expires=Thu, 12 Jun 2031 05:06:07 GMT; Max-Age=8640000; "
+                + "HttpOnly; Secure; SameSite=Lax");
     assertThat(r.header("st-access-token")).isNull();
     assertThat(r.header("anti-csrf")).as("anti-CSRF mode NONE sends no token").isNull();
     assertThat(r.header("Cache-Control")).isEqualTo("no-store");
@@ -47,12 +51,15 @@ class CookieModeTest {
     TestApp.Reply r = app.client().send("POST", "/signin?user=%C3%A9lodie");
 
     Map<String, Object> ft = r.frontToken();
-    assertThat(ft).containsEntry("uid", "élodie")
+    assertThat(ft)
+        .containsEntry("uid", "élodie")
         .containsEntry("ate", app.clock.millis() + TestApp.ACCESS_VALIDITY.toMillis());
     @SuppressWarnings("unchecked")
     Map<String, Object> up = (Map<String, Object>) ft.get("up");
     // The SDK reads iat to estimate clock skew: "up" is the full JWT payload, reserved claims too.
-    assertThat(up).containsEntry("sub", "élodie").containsEntry("role", "reader")
+    assertThat(up)
+        .containsEntry("sub", "élodie")
+        .containsEntry("role", "reader")
         .containsEntry("iat", (int) (app.clock.millis() / 1000))
         .containsKeys("exp", "sessionHandle", "refreshTokenHash1", "tId", "rsub");
   }
@@ -104,18 +111,22 @@ class CookieModeTest {
 
     assertThat(out.status()).isEqualTo(200);
     assertThat(out.body()).isEqualTo("{\"status\":\"OK\"}");
-    assertThat(out.setCookie("sAccessToken")).isEqualTo("sAccessToken=; Path=/; "
-        + "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
-    assertThat(out.setCookie("sRefreshToken")).isEqualTo("sRefreshToken=; "
-        + "Path=/auth/session/refresh; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
-        + "HttpOnly; Secure; SameSite=Lax");
+    assertThat(out.setCookie("sAccessToken"))
+        .isEqualTo(
+            "sAccessToken=; Path=/; "
+                + "Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Secure; SameSite=Lax");
+    assertThat(out.setCookie("sRefreshToken"))
+        .isEqualTo(
+            "sRefreshToken=; "
+                + "Path=/auth/session/refresh; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; "
+                + "HttpOnly; Secure; SameSite=Lax");
     assertThat(out.header("front-token")).isEqualTo("remove");
     assertThat(out.exposed()).contains("front-token");
     assertThatThrownBy(() -> app.engine.getSessionInformation(handle))
         .isInstanceOf(HallpassException.class);
 
-    TestApp.Reply refresh = c.send("POST", "/auth/session/refresh", "Cookie",
-        "sRefreshToken=" + refreshToken);
+    TestApp.Reply refresh =
+        c.send("POST", "/auth/session/refresh", "Cookie", "sRefreshToken=" + refreshToken);
     assertThat(refresh.status()).isEqualTo(401);
     assertThat(refresh.body()).isEqualTo("{\"message\":\"unauthorised\"}");
   }
@@ -158,8 +169,7 @@ class CookieModeTest {
   }
 
   @Test
-  void optionalSession_isNullWithoutTokens_butAnExpiredTokenStillAsksForRefresh()
-      throws Exception {
+  void optionalSession_isNullWithoutTokens_butAnExpiredTokenStillAsksForRefresh() throws Exception {
     TestApp.Client c = app.client();
     assertThat(c.send("GET", "/api/optional").body()).isEqualTo("{\"userId\":null}");
 
@@ -184,8 +194,9 @@ class CookieModeTest {
 
   @Test
   void contextPath_scopesTheRefreshCookieAndEndpoints() throws Exception {
-    try (TestApp nested = TestApp.start(w -> w.allowInsecureCookies().cookieDomain("Example.COM"),
-        8 * 1024, "/shop")) {
+    try (TestApp nested =
+        TestApp.start(
+            w -> w.allowInsecureCookies().cookieDomain("Example.COM"), 8 * 1024, "/shop")) {
       TestApp.Reply r = nested.client().send("POST", "/signin?user=bob");
 
       assertThat(r.setCookie("sRefreshToken"))

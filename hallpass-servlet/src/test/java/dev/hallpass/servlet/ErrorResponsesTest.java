@@ -9,8 +9,8 @@ class ErrorResponsesTest {
 
   @Test
   void sessionExpiredStatusCode_isConfigurable() throws Exception {
-    try (TestApp app = TestApp.start(e -> e,
-        w -> w.allowInsecureCookies().sessionExpiredStatusCode(440))) {
+    try (TestApp app =
+        TestApp.start(e -> e, w -> w.allowInsecureCookies().sessionExpiredStatusCode(440))) {
       TestApp.Client c = app.client();
       assertThat(c.send("GET", "/api/session").status()).isEqualTo(440);
 
@@ -24,17 +24,19 @@ class ErrorResponsesTest {
   }
 
   @Test
-  void replayedRefreshToken_answersTokenTheft_revokesTheSession_andClearsTokens()
-      throws Exception {
+  void replayedRefreshToken_answersTokenTheft_revokesTheSession_andClearsTokens() throws Exception {
     try (TestApp app = TestApp.start(e -> e, w -> w.sessionExpiredStatusCode(440))) {
       TestApp.Client c = app.client();
       c.send("POST", "/signin?user=alice");
       String stolen = c.cookie("sRefreshToken");
       assertThat(c.send("POST", "/auth/session/refresh").status()).isEqualTo(200);
+      // The client uses its new tokens, which confirms them: from now on the old refresh token
+      // is theft (before that, a lost refresh answer would be retried with it).
+      assertThat(c.send("GET", "/api/session").status()).isEqualTo(200);
       app.clock.advance(Duration.ofMinutes(1)); // past the refresh grace period
 
-      TestApp.Reply theft = app.client().send("POST", "/auth/session/refresh",
-          "Cookie", "sRefreshToken=" + stolen);
+      TestApp.Reply theft =
+          app.client().send("POST", "/auth/session/refresh", "Cookie", "sRefreshToken=" + stolen);
 
       assertThat(theft.status()).isEqualTo(440);
       assertThat(theft.body()).isEqualTo("{\"message\":\"token theft detected\"}");
@@ -70,7 +72,8 @@ class ErrorResponsesTest {
 
       assertThat(r.status()).isEqualTo(401);
       assertThat(r.body()).isEqualTo("{\"message\":\"unauthorised\"}");
-      assertThat(r.header("front-token")).as("UNAUTHORISED clears the tokens it came with")
+      assertThat(r.header("front-token"))
+          .as("UNAUTHORISED clears the tokens it came with")
           .isEqualTo("remove");
     }
   }

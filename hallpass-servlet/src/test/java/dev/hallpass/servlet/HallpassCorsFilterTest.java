@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hallpass.Hallpass;
-import dev.hallpass.spi.SessionStore;
+import dev.hallpass.SessionStores;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,24 +35,30 @@ class HallpassCorsFilterTest {
 
   @BeforeAll
   static void start() throws Exception {
-    engine = Hallpass.builder().store(SessionStore.inMemory()).disableBackgroundCleanup().build();
+    engine = Hallpass.builder().store(SessionStores.inMemory()).disableBackgroundCleanup().build();
     HallpassWeb web = HallpassWeb.builder(engine).cookieSameSite(SameSite.NONE).build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
-    context.addFilter(new FilterHolder(new HallpassCorsFilter(List.of(SITE), List.of("X-Trace"))),
-        "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addFilter(
+        new FilterHolder(new HallpassCorsFilter(List.of(SITE), List.of("X-Trace"))),
+        "/*",
+        EnumSet.of(DispatcherType.REQUEST));
     context.addFilter(new FilterHolder(web.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new HttpServlet() {
-      private static final long serialVersionUID = 1L;
+    context.addServlet(
+        new ServletHolder(
+            new HttpServlet() {
+              private static final long serialVersionUID = 1L;
 
-      @Override
-      protected void doPost(HttpServletRequest req, HttpServletResponse res) throws IOException {
-        web.createNewSession(req, res, "alice", Map.of(), Map.of());
-      }
-    }), "/signin");
+              @Override
+              protected void doPost(HttpServletRequest req, HttpServletResponse res)
+                  throws IOException {
+                web.createNewSession(req, res, "alice", Map.of(), Map.of());
+              }
+            }),
+        "/signin");
     server.setHandler(context);
     server.start();
     base = URI.create("http://127.0.0.1:" + connector.getLocalPort());
@@ -66,8 +72,9 @@ class HallpassCorsFilterTest {
 
   private static HttpResponse<String> send(String method, String path, String... headers)
       throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-        .method(method, HttpRequest.BodyPublishers.noBody());
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path))
+            .method(method, HttpRequest.BodyPublishers.noBody());
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }
@@ -76,16 +83,29 @@ class HallpassCorsFilterTest {
 
   @Test
   void preflightFromAllowedOrigin_allowsCredentialsAndTheSdkHeaders() throws Exception {
-    HttpResponse<String> r = send("OPTIONS", "/auth/session/refresh", "Origin", SITE,
-        "Access-Control-Request-Method", "POST",
-        "Access-Control-Request-Headers", "rid,fdi-version,st-auth-mode,anti-csrf");
+    HttpResponse<String> r =
+        send(
+            "OPTIONS",
+            "/auth/session/refresh",
+            "Origin",
+            SITE,
+            "Access-Control-Request-Method",
+            "POST",
+            "Access-Control-Request-Headers",
+            "rid,fdi-version,st-auth-mode,anti-csrf");
 
     assertThat(r.statusCode()).isEqualTo(204);
     assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).contains(SITE);
     assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).contains("true");
     assertThat(r.headers().firstValue("Access-Control-Allow-Headers").orElseThrow())
-        .contains("anti-csrf", "rid", "fdi-version", "st-auth-mode", "authorization",
-            "content-type", "x-trace");
+        .contains(
+            "anti-csrf",
+            "rid",
+            "fdi-version",
+            "st-auth-mode",
+            "authorization",
+            "content-type",
+            "x-trace");
     assertThat(r.headers().firstValue("Access-Control-Allow-Methods").orElseThrow())
         .contains("POST");
     assertThat(r.headers().allValues("Vary")).contains("Origin");
@@ -104,8 +124,14 @@ class HallpassCorsFilterTest {
 
   @Test
   void otherOrigins_getNoCorsHeaders_andTheirPreflightsAreRefused() throws Exception {
-    HttpResponse<String> pre = send("OPTIONS", "/signin", "Origin", "https://evil.example",
-        "Access-Control-Request-Method", "POST");
+    HttpResponse<String> pre =
+        send(
+            "OPTIONS",
+            "/signin",
+            "Origin",
+            "https://evil.example",
+            "Access-Control-Request-Method",
+            "POST");
     HttpResponse<String> actual = send("POST", "/signin", "Origin", "https://evil.example");
 
     assertThat(pre.statusCode()).isEqualTo(403);
@@ -115,10 +141,17 @@ class HallpassCorsFilterTest {
 
   @Test
   void wildcardOrMalformedOrigins_areRefused() {
-    for (String bad : new String[] {"*", "app.example.com", "https://a.example/path",
-        "ftp://a.example", "https://a.example?x=1"}) {
+    for (String bad :
+        new String[] {
+          "*",
+          "app.example.com",
+          "https://a.example/path",
+          "ftp://a.example",
+          "https://a.example?x=1"
+        }) {
       assertThatThrownBy(() -> new HallpassCorsFilter(List.of(bad)))
-          .as(bad).isInstanceOf(IllegalArgumentException.class);
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class);
     }
   }
 }

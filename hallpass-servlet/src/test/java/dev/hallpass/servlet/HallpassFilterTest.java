@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hallpass.Hallpass;
-import dev.hallpass.spi.SessionStore;
+import dev.hallpass.SessionStores;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
 import java.net.URI;
@@ -46,14 +46,17 @@ class HallpassFilterTest {
 
   @Test
   void noArgumentFilter_takesTheWebLayerFromTheServletContext() throws Exception {
-    try (Hallpass engine = Hallpass.builder().store(SessionStore.inMemory())
-        .disableBackgroundCleanup().build()) {
+    try (Hallpass engine =
+        Hallpass.builder().store(SessionStores.inMemory()).disableBackgroundCleanup().build()) {
       start(HallpassWeb.builder(engine).build());
-      HttpRequest post = HttpRequest.newBuilder(
-              URI.create("http://127.0.0.1:" + connector.getLocalPort() + "/auth/session/refresh"))
-          .POST(HttpRequest.BodyPublishers.noBody()).build();
-      HttpResponse<String> r = HttpClient.newHttpClient().send(post,
-          HttpResponse.BodyHandlers.ofString());
+      HttpRequest post =
+          HttpRequest.newBuilder(
+                  URI.create(
+                      "http://127.0.0.1:" + connector.getLocalPort() + "/auth/session/refresh"))
+              .POST(HttpRequest.BodyPublishers.noBody())
+              .build();
+      HttpResponse<String> r =
+          HttpClient.newHttpClient().send(post, HttpResponse.BodyHandlers.ofString());
 
       // The filter answered the refresh call (which carried no token).
       assertThat(r.statusCode()).isEqualTo(401);
@@ -63,7 +66,8 @@ class HallpassFilterTest {
 
   @Test
   void noArgumentFilter_withoutAWebLayer_failsTheStart() {
-    assertThatThrownBy(() -> start(null)).isInstanceOf(ServletException.class)
+    assertThatThrownBy(() -> start(null))
+        .isInstanceOf(ServletException.class)
         .hasMessageContaining(HallpassFilter.CONTEXT_ATTRIBUTE);
   }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hallpass.Hallpass;
-import dev.hallpass.spi.SessionStore;
+import dev.hallpass.SessionStores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -15,9 +15,14 @@ class HallpassWebBuilderTest {
 
   @BeforeAll
   static void engines() {
-    withCsrf = Hallpass.builder().store(SessionStore.inMemory()).disableBackgroundCleanup().build();
-    withoutCsrf = Hallpass.builder().store(SessionStore.inMemory()).antiCsrf(false)
-        .disableBackgroundCleanup().build();
+    withCsrf =
+        Hallpass.builder()
+            .store(SessionStores.inMemory())
+            .antiCsrf(true)
+            .disableBackgroundCleanup()
+            .build();
+    withoutCsrf =
+        Hallpass.builder().store(SessionStores.inMemory()).disableBackgroundCleanup().build();
   }
 
   @AfterAll
@@ -37,72 +42,143 @@ class HallpassWebBuilderTest {
   }
 
   @Test
-  void sameSiteNone_defaultsToCustomHeaderAntiCsrf() {
-    assertThat(HallpassWeb.builder(withCsrf).cookieSameSite(SameSite.NONE).build().antiCsrfMode())
+  void engineWithAntiCsrfTokens_defaultsToViaToken_whateverTheSameSite() {
+    for (SameSite sameSite : SameSite.values()) {
+      assertThat(HallpassWeb.builder(withCsrf).cookieSameSite(sameSite).build().antiCsrfMode())
+          .as("SameSite %s", sameSite)
+          .isEqualTo(AntiCsrfMode.VIA_TOKEN);
+    }
+    assertThat(
+            HallpassWeb.builder(withCsrf).antiCsrf(AntiCsrfMode.VIA_TOKEN).build().antiCsrfMode())
+        .isEqualTo(AntiCsrfMode.VIA_TOKEN);
+  }
+
+  @Test
+  void engineWithoutAntiCsrfTokens_defaultsFromSameSite() {
+    assertThat(
+            HallpassWeb.builder(withoutCsrf).cookieSameSite(SameSite.NONE).build().antiCsrfMode())
         .isEqualTo(AntiCsrfMode.VIA_CUSTOM_HEADER);
-    assertThat(HallpassWeb.builder(withCsrf).cookieSameSite(SameSite.STRICT).build().antiCsrfMode())
+    assertThat(
+            HallpassWeb.builder(withoutCsrf).cookieSameSite(SameSite.STRICT).build().antiCsrfMode())
         .isEqualTo(AntiCsrfMode.NONE);
+    assertThat(
+            HallpassWeb.builder(withoutCsrf)
+                .antiCsrf(AntiCsrfMode.VIA_CUSTOM_HEADER)
+                .build()
+                .antiCsrfMode())
+        .isEqualTo(AntiCsrfMode.VIA_CUSTOM_HEADER);
+  }
+
+  @Test
+  void viaToken_withAnEngineWithoutAntiCsrfTokens_isRefusedNamingBothOptions() {
+    assertThatThrownBy(
+            () -> HallpassWeb.builder(withoutCsrf).antiCsrf(AntiCsrfMode.VIA_TOKEN).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("antiCsrf(VIA_TOKEN)")
+        .hasMessageContaining("Hallpass.builder().antiCsrf(true)");
+  }
+
+  @Test
+  void engineWithAntiCsrfTokens_withNoneOrCustomHeader_isRefusedNamingBothOptions() {
+    for (AntiCsrfMode mode :
+        new AntiCsrfMode[] {AntiCsrfMode.NONE, AntiCsrfMode.VIA_CUSTOM_HEADER}) {
+      assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).antiCsrf(mode).build())
+          .as("%s", mode)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("antiCsrf(" + mode + ")")
+          .hasMessageContaining("Hallpass.builder().antiCsrf(true)");
+    }
   }
 
   @Test
   void sameSiteNoneWithoutSecure_isRefused() {
-    assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).cookieSameSite(SameSite.NONE)
-        .allowInsecureCookies().build())
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .cookieSameSite(SameSite.NONE)
+                    .allowInsecureCookies()
+                    .build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("cookieSameSite(NONE)").hasMessageContaining("allowInsecureCookies");
+        .hasMessageContaining("cookieSameSite(NONE)")
+        .hasMessageContaining("allowInsecureCookies");
   }
 
   @Test
   void noAntiCsrfWithSameSiteNone_isRefused() {
-    assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).cookieSameSite(SameSite.NONE)
-        .antiCsrf(AntiCsrfMode.NONE).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("antiCsrf(NONE)");
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .cookieSameSite(SameSite.NONE)
+                    .antiCsrf(AntiCsrfMode.NONE)
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("antiCsrf(NONE)")
+        .hasMessageContaining("cookieSameSite(NONE)");
   }
 
   @Test
   void headerOnlyTransport_needsNoCookieSafeguards() {
-    HallpassWeb web = HallpassWeb.builder(withCsrf).tokenTransfer(TokenTransfer.HEADER)
-        .cookieSameSite(SameSite.NONE).allowInsecureCookies().antiCsrf(AntiCsrfMode.NONE).build();
+    HallpassWeb web =
+        HallpassWeb.builder(withoutCsrf)
+            .tokenTransfer(TokenTransfer.HEADER)
+            .cookieSameSite(SameSite.NONE)
+            .allowInsecureCookies()
+            .antiCsrf(AntiCsrfMode.NONE)
+            .build();
 
     assertThat(web.antiCsrfMode()).isEqualTo(AntiCsrfMode.NONE);
   }
 
   @Test
-  void viaToken_needsAnEngineWithAntiCsrfTokens() {
-    assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).antiCsrf(AntiCsrfMode.VIA_TOKEN)
-        .build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("antiCsrf(true)");
-    assertThat(HallpassWeb.builder(withCsrf).antiCsrf(AntiCsrfMode.VIA_TOKEN).build()
-        .antiCsrfMode()).isEqualTo(AntiCsrfMode.VIA_TOKEN);
-  }
-
-  @Test
   void sessionExpiredStatusCode_mustBeA4xxOtherThan403() {
-    for (int bad : new int[] {200, 302, 403, 500}) {
-      assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).sessionExpiredStatusCode(bad).build())
+    for (int bad : new int[] {200, 302, 399, 403, 500}) {
+      assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).sessionExpiredStatusCode(bad))
           .as("status %d", bad)
-          .isInstanceOf(IllegalStateException.class).hasMessageContaining("sessionExpiredStatusCode");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("sessionExpiredStatusCode");
     }
-    assertThat(HallpassWeb.builder(withCsrf).sessionExpiredStatusCode(440).build()
-        .sessionExpiredStatusCode()).isEqualTo(440);
+    assertThat(
+            HallpassWeb.builder(withoutCsrf)
+                .sessionExpiredStatusCode(440)
+                .build()
+                .sessionExpiredStatusCode())
+        .isEqualTo(440);
   }
 
   @Test
-  void apiBasePath_isNormalisedAndValidated() {
-    assertThat(HallpassWeb.builder(withCsrf).apiBasePath("/api/auth/").build().apiBasePath())
+  void apiBasePath_isNormalisedAndValidatedBySetter() {
+    assertThat(HallpassWeb.builder(withoutCsrf).apiBasePath("/api/auth/").build().apiBasePath())
         .isEqualTo("/api/auth");
-    assertThat(HallpassWeb.builder(withCsrf).apiBasePath("/").build().apiBasePath()).isEmpty();
+    assertThat(HallpassWeb.builder(withoutCsrf).apiBasePath("/").build().apiBasePath()).isEmpty();
     for (String bad : new String[] {"auth", "/a//b", "/a b", "/a;b", "/a?b"}) {
-      assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).apiBasePath(bad).build())
-          .as(bad).isInstanceOf(IllegalStateException.class).hasMessageContaining("apiBasePath");
+      assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).apiBasePath(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("apiBasePath");
     }
   }
 
   @Test
   void cookieDomain_mustBeAHostName() {
     for (String bad : new String[] {"a;b", "exa mple.com", "", "-a.com", "a..com"}) {
-      assertThatThrownBy(() -> HallpassWeb.builder(withCsrf).cookieDomain(bad).build())
-          .as(bad).isInstanceOf(IllegalStateException.class).hasMessageContaining("cookieDomain");
+      assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).cookieDomain(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("cookieDomain");
     }
+  }
+
+  @Test
+  void nullSettings_areRefusedNamingTheOption() {
+    HallpassWeb.Builder b = HallpassWeb.builder(withoutCsrf);
+    assertThatThrownBy(() -> b.antiCsrf(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("antiCsrf");
+    assertThatThrownBy(() -> b.apiBasePath(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("apiBasePath");
+    assertThatThrownBy(() -> b.cookieSameSite(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("cookieSameSite");
   }
 }

@@ -11,7 +11,9 @@ class HeaderModeTest {
 
   @BeforeEach
   void start() throws Exception {
-    app = TestApp.start(e -> e, w -> w.antiCsrf(AntiCsrfMode.VIA_TOKEN));
+    // Anti-CSRF tokens on (so the web layer defaults to VIA_TOKEN): header mode needs none.
+    app = TestApp.start(e -> e.antiCsrf(true), w -> w);
+    assertThat(app.web.antiCsrfMode()).isEqualTo(AntiCsrfMode.VIA_TOKEN);
   }
 
   @AfterEach
@@ -41,8 +43,9 @@ class HeaderModeTest {
     TestApp.Client c = app.client();
     String access = signIn(c).header("st-access-token");
 
-    TestApp.Reply r = c.send("POST", "/api/session", "Authorization", "Bearer " + access,
-        "st-auth-mode", "header");
+    TestApp.Reply r =
+        c.send(
+            "POST", "/api/session", "Authorization", "Bearer " + access, "st-auth-mode", "header");
 
     assertThat(r.status()).isEqualTo(200);
     assertThat(r.body()).contains("\"userId\":\"alice\"");
@@ -54,18 +57,32 @@ class HeaderModeTest {
     TestApp.Reply signIn = signIn(c);
     app.clock.advance(TestApp.ACCESS_VALIDITY.plusSeconds(1));
 
-    TestApp.Reply expired = c.send("GET", "/api/session",
-        "Authorization", "Bearer " + signIn.header("st-access-token"));
+    TestApp.Reply expired =
+        c.send(
+            "GET", "/api/session", "Authorization", "Bearer " + signIn.header("st-access-token"));
     assertThat(expired.status()).isEqualTo(401);
     assertThat(expired.body()).isEqualTo("{\"message\":\"try refresh token\"}");
 
-    TestApp.Reply refreshed = c.send("POST", "/auth/session/refresh",
-        "Authorization", "Bearer " + signIn.header("st-refresh-token"), "st-auth-mode", "header");
+    TestApp.Reply refreshed =
+        c.send(
+            "POST",
+            "/auth/session/refresh",
+            "Authorization",
+            "Bearer " + signIn.header("st-refresh-token"),
+            "st-auth-mode",
+            "header");
     assertThat(refreshed.status()).isEqualTo(200);
-    assertThat(refreshed.header("st-refresh-token")).isNotEqualTo(signIn.header("st-refresh-token"));
+    assertThat(refreshed.header("st-refresh-token"))
+        .isNotEqualTo(signIn.header("st-refresh-token"));
     assertThat(refreshed.raw.headers().allValues("Set-Cookie")).isEmpty();
-    assertThat(c.send("GET", "/api/session",
-        "Authorization", "Bearer " + refreshed.header("st-access-token")).status()).isEqualTo(200);
+    assertThat(
+            c.send(
+                    "GET",
+                    "/api/session",
+                    "Authorization",
+                    "Bearer " + refreshed.header("st-access-token"))
+                .status())
+        .isEqualTo(200);
   }
 
   @Test
@@ -73,8 +90,8 @@ class HeaderModeTest {
     TestApp.Client c = app.client();
     String access = signIn(c).header("st-access-token");
 
-    TestApp.Reply r = c.send("POST", "/api/payload?role=editor", "Authorization",
-        "Bearer " + access);
+    TestApp.Reply r =
+        c.send("POST", "/api/payload?role=editor", "Authorization", "Bearer " + access);
 
     assertThat(r.header("st-access-token")).isNotEqualTo(access);
     assertThat(r.header("st-refresh-token")).isNull();
@@ -101,8 +118,9 @@ class HeaderModeTest {
     TestApp.Client c = app.client();
     String access = signIn(c).header("st-access-token");
 
-    TestApp.Reply r = c.send("GET", "/api/session", "Authorization", "Bearer " + access,
-        "st-auth-mode", "cookie");
+    TestApp.Reply r =
+        c.send(
+            "GET", "/api/session", "Authorization", "Bearer " + access, "st-auth-mode", "cookie");
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo("{\"message\":\"unauthorised\"}");
@@ -126,8 +144,8 @@ class HeaderModeTest {
       TestApp.Reply r = c.send("POST", "/signin?user=alice", "st-auth-mode", "cookie");
       assertThat(r.raw.headers().allValues("Set-Cookie")).isEmpty();
 
-      TestApp.Reply withCookie = c.send("GET", "/api/session", "Cookie",
-          "sAccessToken=" + r.header("st-access-token"));
+      TestApp.Reply withCookie =
+          c.send("GET", "/api/session", "Cookie", "sAccessToken=" + r.header("st-access-token"));
       assertThat(withCookie.status()).isEqualTo(401);
     }
   }

@@ -35,8 +35,11 @@ class MalformedRequestTest {
   @Test
   void forgedUnsignedJwt_isUnauthorised() throws Exception {
     Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
-    String forged = b64.encodeToString("{\"alg\":\"none\"}".getBytes()) + "."
-        + b64.encodeToString("{\"sub\":\"admin\"}".getBytes()) + ".";
+    String forged =
+        b64.encodeToString("{\"alg\":\"none\"}".getBytes())
+            + "."
+            + b64.encodeToString("{\"sub\":\"admin\"}".getBytes())
+            + ".";
 
     TestApp.Reply r = app.client().send("GET", "/api/session", "Authorization", "Bearer " + forged);
 
@@ -50,8 +53,13 @@ class MalformedRequestTest {
     c.send("POST", "/signin?user=alice");
     String token = c.cookie("sAccessToken");
 
-    TestApp.Reply r = app.client().send("GET", "/api/session",
-        "Cookie", "sAccessToken=" + token + "; sAccessToken=" + token);
+    TestApp.Reply r =
+        app.client()
+            .send(
+                "GET",
+                "/api/session",
+                "Cookie",
+                "sAccessToken=" + token + "; sAccessToken=" + token);
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo("{\"message\":\"try refresh token\"}");
@@ -64,8 +72,15 @@ class MalformedRequestTest {
     c.send("POST", "/signin?user=alice");
     String token = c.cookie("sAccessToken");
 
-    TestApp.Reply r = app.client().send("GET", "/api/session",
-        "Cookie", "sAccessToken=" + token, "Cookie", "other=1; sAccessToken=" + token);
+    TestApp.Reply r =
+        app.client()
+            .send(
+                "GET",
+                "/api/session",
+                "Cookie",
+                "sAccessToken=" + token,
+                "Cookie",
+                "other=1; sAccessToken=" + token);
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo("{\"message\":\"try refresh token\"}");
@@ -77,8 +92,13 @@ class MalformedRequestTest {
     c.send("POST", "/signin?user=alice");
     String token = c.cookie("sRefreshToken");
 
-    TestApp.Reply r = app.client().send("POST", "/auth/session/refresh",
-        "Cookie", "sRefreshToken=" + token + "; sRefreshToken=x");
+    TestApp.Reply r =
+        app.client()
+            .send(
+                "POST",
+                "/auth/session/refresh",
+                "Cookie",
+                "sRefreshToken=" + token + "; sRefreshToken=x");
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo(UNAUTHORISED);
@@ -88,8 +108,14 @@ class MalformedRequestTest {
 
   @Test
   void syntacticallyBrokenCookieHeaders_neverGiveA500() throws Exception {
-    String[] headers = {";;; =x; sAccessToken", "sAccessToken=\"unterminated", "=", "sAccessToken=;",
-        "sAccessToken==a=b", "a=1;;sAccessToken=\"\""};
+    String[] headers = {
+      ";;; =x; sAccessToken",
+      "sAccessToken=\"unterminated",
+      "=",
+      "sAccessToken=;",
+      "sAccessToken==a=b",
+      "a=1;;sAccessToken=\"\""
+    };
     for (String h : headers) {
       TestApp.Reply r = app.client().send("GET", "/api/session", "Cookie", h);
       assertThat(r.status()).as(h).isEqualTo(401);
@@ -99,8 +125,8 @@ class MalformedRequestTest {
 
   @Test
   void oversizedBearerHeader_isUnauthorised() throws Exception {
-    TestApp.Reply r = app.client().send("GET", "/api/session",
-        "Authorization", "Bearer " + "a".repeat(20_000));
+    TestApp.Reply r =
+        app.client().send("GET", "/api/session", "Authorization", "Bearer " + "a".repeat(20_000));
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo(UNAUTHORISED);
@@ -108,10 +134,11 @@ class MalformedRequestTest {
 
   @Test
   void oversizedCookies_areUnauthorised() throws Exception {
-    TestApp.Reply access = app.client().send("GET", "/api/session",
-        "Cookie", "sAccessToken=" + "a".repeat(20_000));
-    TestApp.Reply refresh = app.client().send("POST", "/auth/session/refresh",
-        "Cookie", "sRefreshToken=" + "a".repeat(20_000));
+    TestApp.Reply access =
+        app.client().send("GET", "/api/session", "Cookie", "sAccessToken=" + "a".repeat(20_000));
+    TestApp.Reply refresh =
+        app.client()
+            .send("POST", "/auth/session/refresh", "Cookie", "sRefreshToken=" + "a".repeat(20_000));
 
     assertThat(access.status()).isEqualTo(401);
     assertThat(access.body()).isEqualTo(UNAUTHORISED);
@@ -122,8 +149,10 @@ class MalformedRequestTest {
   @Test
   void headersBeyondTheContainerLimit_areRefusedByJettyNotWithA500() throws Exception {
     try (TestApp strict = TestApp.start(w -> w, 8 * 1024, "/")) {
-      TestApp.Reply r = strict.client().send("GET", "/api/session",
-          "Authorization", "Bearer " + "a".repeat(20_000));
+      TestApp.Reply r =
+          strict
+              .client()
+              .send("GET", "/api/session", "Authorization", "Bearer " + "a".repeat(20_000));
 
       assertThat(r.status()).isEqualTo(431);
     }
@@ -132,11 +161,18 @@ class MalformedRequestTest {
   @Test
   void twoBearerHeaders_areUnauthorised() throws Exception {
     TestApp.Client c = app.client();
-    String access = c.send("POST", "/signin?user=alice", "st-auth-mode", "header")
-        .header("st-access-token");
+    String access =
+        c.send("POST", "/signin?user=alice", "st-auth-mode", "header").header("st-access-token");
 
-    TestApp.Reply r = app.client().send("GET", "/api/session",
-        "Authorization", "Bearer " + access, "Authorization", "Bearer " + access);
+    TestApp.Reply r =
+        app.client()
+            .send(
+                "GET",
+                "/api/session",
+                "Authorization",
+                "Bearer " + access,
+                "Authorization",
+                "Bearer " + access);
 
     assertThat(r.status()).isEqualTo(401);
     assertThat(r.body()).isEqualTo(UNAUTHORISED);

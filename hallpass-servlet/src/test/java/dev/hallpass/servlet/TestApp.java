@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
-import dev.hallpass.spi.SessionStore;
+import dev.hallpass.SessionStores;
 import dev.hallpass.testkit.MutableClock;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
@@ -49,11 +49,22 @@ final class TestApp implements AutoCloseable {
   final URI base;
   private final HttpClient http = HttpClient.newHttpClient();
 
-  private TestApp(UnaryOperator<Hallpass.Builder> engineSettings,
-      UnaryOperator<HallpassWeb.Builder> webSettings, int requestHeaderSize, String contextPath)
+  private TestApp(
+      UnaryOperator<Hallpass.Builder> engineSettings,
+      UnaryOperator<HallpassWeb.Builder> webSettings,
+      int requestHeaderSize,
+      String contextPath)
       throws Exception {
-    engine = engineSettings.apply(Hallpass.builder().store(SessionStore.inMemory()).clock(clock)
-        .accessTokenValidity(ACCESS_VALIDITY).disableBackgroundCleanup()).build();
+    // The store shares the engine's clock: refresh decisions and expiry use the store's time.
+    engine =
+        engineSettings
+            .apply(
+                Hallpass.builder()
+                    .store(SessionStores.inMemory(clock))
+                    .clock(clock)
+                    .accessTokenValidity(ACCESS_VALIDITY)
+                    .disableBackgroundCleanup())
+            .build();
     web = webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build();
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
@@ -67,21 +78,26 @@ final class TestApp implements AutoCloseable {
     context.addServlet(new ServletHolder(new AppServlet(web)), "/*");
     server.setHandler(context);
     server.start();
-    base = URI.create("http://127.0.0.1:" + connector.getLocalPort()
-        + ("/".equals(contextPath) ? "" : contextPath));
+    base =
+        URI.create(
+            "http://127.0.0.1:"
+                + connector.getLocalPort()
+                + ("/".equals(contextPath) ? "" : contextPath));
   }
 
   static TestApp start() throws Exception {
     return start(b -> b, b -> b.allowInsecureCookies());
   }
 
-  static TestApp start(UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
+  static TestApp start(
+      UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
       throws Exception {
     return new TestApp(engine, web, 8 * 1024, "/");
   }
 
-  static TestApp start(UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize,
-      String contextPath) throws Exception {
+  static TestApp start(
+      UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize, String contextPath)
+      throws Exception {
     return new TestApp(b -> b, web, requestHeaderSize, contextPath);
   }
 
@@ -94,6 +110,16 @@ final class TestApp implements AutoCloseable {
     } finally {
       engine.close();
     }
+  }
+
+  /** The claims of a JWT, decoded without verification (the test reads what was sent). */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> jwtPayload(String jwt) throws IOException {
+    String[] parts = jwt.split("\\.");
+    if (parts.length != 3) {
+      throw new AssertionError("not a JWT (" + jwt.length() + " characters)");
+    }
+    return JSON.readValue(Base64.getUrlDecoder().decode(parts[1]), Map.class);
   }
 
   /** A fresh browser-like client. */
@@ -115,44 +141,55 @@ final class TestApp implements AutoCloseable {
       String path = req.getPathInfo() == null ? "" : req.getPathInfo();
       Map<String, Object> out = new LinkedHashMap<>();
       switch (path) {
-        case "/signin": {
-          Session s = web.createNewSession(req, res, req.getParameter("user"),
-              Map.of("role", "reader"), Map.of("visits", 0));
-          out.put("userId", s.getUserId());
-          out.put("handle", s.getHandle());
-          break;
-        }
-        case "/api/session": {
-          Session s = web.getSession(req, res, true);
-          out.put("userId", s.getUserId());
-          out.put("handle", s.getHandle());
-          out.put("role", s.getJWTPayload().get("role"));
-          break;
-        }
-        case "/api/unchecked": {
-          out.put("userId", web.getSession(req, res, false).getUserId());
-          break;
-        }
-        case "/api/optional": {
-          Session s = web.getSession(req, res, true, false);
-          out.put("userId", s == null ? null : s.getUserId());
-          break;
-        }
-        case "/api/payload": {
-          Session s = web.getSession(req, res, true);
-          s.updateJWTPayload(Map.of("role", req.getParameter("role")));
-          out.put("role", s.getJWTPayload().get("role"));
-          break;
-        }
+        case "/signin":
+          {
+            Session s =
+                web.createNewSession(
+                    req,
+                    res,
+                    req.getParameter("user"),
+                    Map.of("role", "reader"),
+                    Map.of("visits", 0));
+            out.put("userId", s.getUserId());
+            out.put("handle", s.getHandle());
+            break;
+          }
+        case "/api/session":
+          {
+            Session s = web.getSession(req, res, true);
+            out.put("userId", s.getUserId());
+            out.put("handle", s.getHandle());
+            out.put("role", s.getJWTPayload().get("role"));
+            break;
+          }
+        case "/api/unchecked":
+          {
+            out.put("userId", web.getSession(req, res, false).getUserId());
+            break;
+          }
+        case "/api/optional":
+          {
+            Session s = web.getSession(req, res, true, false);
+            out.put("userId", s == null ? null : s.getUserId());
+            break;
+          }
+        case "/api/payload":
+          {
+            Session s = web.getSession(req, res, true);
+            s.updateJWTPayload(Map.of("role", req.getParameter("role")));
+            out.put("role", s.getJWTPayload().get("role"));
+            break;
+          }
         case "/api/revoke":
           web.getSession(req, res, true).revokeSession();
           break;
         case "/api/store-down":
-          throw HallpassException.generalError("the session store failed",
+          throw HallpassException.generalError(
+              "the session store failed",
               new IllegalStateException("jdbc:postgresql://secret-host/db refused the connection"));
         case "/api/wrapped":
-          throw new ServletException("app code wrapped it",
-              HallpassException.unauthorised("the app decided so"));
+          throw new ServletException(
+              "app code wrapped it", HallpassException.unauthorised("the app decided so"));
         case "/api/plain-failure":
           throw new IllegalStateException("not a Hallpass error");
         default:
@@ -233,12 +270,15 @@ final class TestApp implements AutoCloseable {
 
     Reply send(String method, String path, String... headers) throws Exception {
       URI uri = base.resolve(base.getPath() + path);
-      HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-          .method(method, HttpRequest.BodyPublishers.noBody());
+      HttpRequest.Builder b =
+          HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
       StringBuilder cookie = new StringBuilder();
       for (Map.Entry<String, String[]> e : jar.entrySet()) {
         if (uri.getPath().startsWith(e.getValue()[1])) {
-          cookie.append(cookie.length() == 0 ? "" : "; ").append(e.getKey()).append('=')
+          cookie
+              .append(cookie.length() == 0 ? "" : "; ")
+              .append(e.getKey())
+              .append('=')
               .append(e.getValue()[0]);
         }
       }
@@ -248,8 +288,8 @@ final class TestApp implements AutoCloseable {
       for (int i = 0; i < headers.length; i += 2) {
         b.header(headers[i], headers[i + 1]);
       }
-      HttpResponse<String> r = http.send(b.build(),
-          HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      HttpResponse<String> r =
+          http.send(b.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       for (String c : r.headers().allValues("Set-Cookie")) {
         String name = c.substring(0, c.indexOf('='));
         String value = c.substring(name.length() + 1, c.indexOf(';'));

@@ -1,0 +1,2 @@
+/** The runnable demo: a web page using supertokens-website against the Hallpass servlet layer. */
+package dev.hallpass.demo;
