@@ -9,7 +9,7 @@
 #   --quick           1 x 1 s warm-up, 2 x 1 s measurement, 5 s wrk runs: checks the pipeline only
 #   --no-build        use the existing benchmarks.jar and hallpass-server.jar
 #   --module-only     build only hallpass-benchmarks and hallpass-server against the Hallpass
-#                     snapshots in ~/.m2 (default: with the modules they need: mvn -am)
+#                     snapshots in ~/.m2 (default: with the modules they need: ./mvnw -am)
 #   --no-http         skip both HTTP comparisons
 #   --no-server-http  skip the standalone server's HTTP comparison (and its build)
 #   JMH_REGEX         which benchmarks (default: all)
@@ -17,15 +17,16 @@
 # Example, the key ratios only:
 #   benchmarks/run.sh 'bareJcaVerify|rs256Sign|GetSession(Cold|Warm|WarmFreshString)$|SpringSession|refreshSession' -- -p db=postgresql
 #
-# Needs: Java 17+, Maven, wrk (apt-get install -y wrk) for the HTTP part, and the servers on
+# Needs: Java 17+ (Maven comes through ./mvnw; the module is in the build only with -P benchmarks,
+# which this script passes), wrk (apt-get install -y wrk) for the HTTP part, and the servers on
 # loopback: PostgreSQL 127.0.0.1:5432 (user postgres, trust), MariaDB 127.0.0.1:3306 (root, no
 # password), Redis 127.0.0.1:6379. The benchmarks create and use database hallpass_bench on
 # PostgreSQL and MariaDB and Redis database 5 only. Override with HALLPASS_BENCH_POSTGRES_URL,
 # HALLPASS_BENCH_MARIADB_URL (JDBC URLs of an existing database) and HALLPASS_BENCH_REDIS
 # (host:port). A benchmark whose server is unreachable fails alone; the rest still run.
 # The standalone server is hallpass-server/target/hallpass-server.jar (or $HALLPASS_SERVER_JAR,
-# then not built here), run with --in-memory-store; wrk sends its POSTs with
-# benchmarks/server-verify.lua.
+# then not built here), run with --in-memory-store; wrk sends the requests that carry a body (the
+# POSTs and the GET /hello control) with benchmarks/server-verify.lua.
 # Results: benchmarks/results/<UTC time>/ (or $HALLPASS_BENCH_OUT).
 set -euo pipefail
 
@@ -65,9 +66,9 @@ if [ "$build" = 1 ]; then
   fi
   echo "== building $modules"
   if [ "$module_only" = 1 ]; then
-    (cd "$root" && mvn -q -pl "$modules" package -DskipTests)
+    (cd "$root" && ./mvnw -q -P benchmarks -pl "$modules" package -DskipTests)
   else
-    (cd "$root" && mvn -q -pl "$modules" -am package -DskipTests)
+    (cd "$root" && ./mvnw -q -P benchmarks -pl "$modules" -am package -DskipTests)
   fi
 fi
 [ -f "$jar" ] || { echo "missing $jar (run without --no-build)" >&2; exit 1; }
@@ -162,7 +163,8 @@ elif ! command -v wrk >/dev/null; then
 else
   # 1. The servlet stack (HttpBenchServer: Jetty + HallpassFilter, in-memory store). Three runs:
   # the unauthenticated endpoint bare, the same endpoint carrying the token it ignores (the
-  # control: what carrying ~850 bytes of token costs client and server), the protected endpoint.
+  # control: what carrying the 877-character token costs client and server), the protected
+  # endpoint.
   echo "== HTTP: servlet stack under wrk ($wrk_seconds s per run)"
   java -Xms256m -Xmx256m -cp "$jar" dev.hallpass.benchmarks.HttpBenchServer "$tmp/token" \
     > "$out/http-server.log" 2>&1 &
@@ -181,7 +183,7 @@ else
     echo "== HTTP: standalone server skipped (--no-server-http)"
   elif [ ! -f "$server_jar" ]; then
     echo "== HTTP: standalone server skipped: $server_jar is missing" \
-      "(build it: mvn -q -pl hallpass-server package -DskipTests)"
+      "(build it: ./mvnw -q -pl hallpass-server -am package -DskipTests)"
   else
     echo "== HTTP: standalone server under wrk ($wrk_seconds s per run)"
     java -Xms256m -Xmx256m -jar "$server_jar" --port 0 --in-memory-store \

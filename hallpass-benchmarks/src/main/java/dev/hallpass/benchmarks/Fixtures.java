@@ -30,13 +30,16 @@ import java.util.stream.Stream;
 final class Fixtures {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String USER_ID = "bench-user-0001";
+
   /** Claims an application typically adds to its access tokens. */
   static final Map<String, Object> JWT_PAYLOAD = orderedMap("role", "admin", "org", "acme");
+
   /** Small server-side data: what Spring Session gets as attributes too. */
   static final Map<String, Object> SESSION_DATA = orderedMap("theme", "dark", "cartItems", 3);
+
   /**
-   * How many distinct sessions the cold benchmarks cycle through: enough that nothing is warm
-   * by accident, few enough that signing them in set-up takes well under a second.
+   * How many distinct sessions the cold benchmarks cycle through: enough that nothing is warm by
+   * accident, few enough that signing them in set-up takes well under a second.
    */
   static final int TOKEN_POOL = 256;
 
@@ -44,7 +47,9 @@ final class Fixtures {
 
   /** The databases the write benchmarks run on, by their {@code @Param} names. */
   enum Db {
-    H2(null), POSTGRESQL(Services.POSTGRESQL), MARIADB(Services.MARIADB);
+    H2(null),
+    POSTGRESQL(Services.POSTGRESQL),
+    MARIADB(Services.MARIADB);
 
     final Services server;
 
@@ -63,10 +68,8 @@ final class Fixtures {
       return JdbcSessionStores.embedded(h2Dir);
     }
     db.server.require();
-    SessionStore store = JdbcSessionStores.builder()
-        .jdbcUrl(db.server.address())
-        .maximumPoolSize(poolSize)
-        .build();
+    SessionStore store =
+        JdbcSessionStores.builder().jdbcUrl(db.server.address()).maximumPoolSize(poolSize).build();
     // Each trial starts from an empty, compact table, as Spring Session's (whose schema is
     // recreated at set-up) does. DELETE is not enough: it leaves the dead row versions of earlier
     // trials (hundreds of thousands after a few refresh runs) for VACUUM, and with autovacuum off,
@@ -75,9 +78,12 @@ final class Fixtures {
     return store;
   }
 
-  /** An engine as the benchmarks run it: no background sweep to disturb the measurement. */
+  /**
+   * An engine as the benchmarks run it: anti-CSRF tokens on (so every figure includes their
+   * derivation and check), no background sweep to disturb the measurement.
+   */
   static Hallpass.Builder engine(SessionStore store) {
-    return Hallpass.builder().store(store).disableBackgroundCleanup();
+    return Hallpass.builder().store(store).antiCsrf(true).disableBackgroundCleanup();
   }
 
   /** {@code n} sessions of the benchmark user: their access and anti-CSRF tokens. */
@@ -109,8 +115,8 @@ final class Fixtures {
         if (kid.equals(k.get("kid").asText())) {
           BigInteger n = new BigInteger(1, Base64.getUrlDecoder().decode(k.get("n").asText()));
           BigInteger e = new BigInteger(1, Base64.getUrlDecoder().decode(k.get("e").asText()));
-          return (RSAPublicKey) KeyFactory.getInstance("RSA")
-              .generatePublic(new RSAPublicKeySpec(n, e));
+          return (RSAPublicKey)
+              KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
         }
       }
       throw new IllegalStateException("the JWKS lacks the token's key " + kid);
@@ -143,7 +149,8 @@ final class Fixtures {
   }
 
   static void execute(String jdbcUrl, String... sql) {
-    try (Connection c = DriverManager.getConnection(jdbcUrl); Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(jdbcUrl);
+        Statement st = c.createStatement()) {
       for (String s : sql) {
         st.execute(s);
       }

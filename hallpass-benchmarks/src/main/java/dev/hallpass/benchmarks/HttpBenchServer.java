@@ -2,8 +2,8 @@ package dev.hallpass.benchmarks;
 
 import dev.hallpass.Hallpass;
 import dev.hallpass.Session;
+import dev.hallpass.SessionStores;
 import dev.hallpass.servlet.HallpassWeb;
-import dev.hallpass.spi.SessionStore;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -22,16 +22,16 @@ import org.eclipse.jetty.server.ServerConnector;
 /**
  * The HTTP comparison's server: one embedded Jetty 12 (ee10 servlets) on loopback, with
  * hallpass-servlet's {@code HallpassFilter} on every path as an application registers it, an
- * unauthenticated endpoint ({@code GET /public}) and a protected one ({@code GET /protected})
- * that asks {@link HallpassWeb#getSession} for the request's session (access token from
- * {@code Authorization: Bearer} or the {@code sAccessToken} cookie). Both answer a few bytes of
- * text, so the difference between them is the session check. Errors are answered by the filter
- * (401 with a JSON message).
+ * unauthenticated endpoint ({@code GET /public}) and a protected one ({@code GET /protected}) that
+ * asks {@link HallpassWeb#getSession} for the request's session (access token from {@code
+ * Authorization: Bearer} or the {@code sAccessToken} cookie). Both answer a few bytes of text, so
+ * the difference between them is the session check. Errors are answered by the filter (401 with a
+ * JSON message).
  *
  * <p>Run by {@code benchmarks/run.sh} under {@code wrk}: {@code java -cp benchmarks.jar
  * dev.hallpass.benchmarks.HttpBenchServer TOKEN_FILE [PORT]} starts the server, writes an access
- * token of a fresh session to TOKEN_FILE (a benchmark credential, never a real one), prints
- * {@code listening on PORT} and serves until killed.
+ * token of a fresh session to TOKEN_FILE (a benchmark credential, never a real one), prints {@code
+ * listening on PORT} and serves until killed.
  */
 public final class HttpBenchServer implements AutoCloseable {
   private final Hallpass hallpass;
@@ -39,9 +39,11 @@ public final class HttpBenchServer implements AutoCloseable {
   private final String accessToken;
 
   private HttpBenchServer(int port) {
-    hallpass = Fixtures.engine(SessionStore.inMemory()).build();
-    accessToken = hallpass.createNewSession(
-        Fixtures.USER_ID, Fixtures.JWT_PAYLOAD, Fixtures.SESSION_DATA).getAccessToken();
+    hallpass = Fixtures.engine(SessionStores.inMemory()).build();
+    accessToken =
+        hallpass
+            .createNewSession(Fixtures.USER_ID, Fixtures.JWT_PAYLOAD, Fixtures.SESSION_DATA)
+            .getAccessToken();
     HallpassWeb web = HallpassWeb.builder(hallpass).build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);

@@ -23,17 +23,18 @@ import java.util.TreeMap;
 public final class ResultsSummary {
 
   /**
-   * The names of the wrk runs (run.sh's names, in its rates file) and what each sends: the
-   * servlet stack's {@link HttpBenchServer}, then the standalone hallpass-server.
+   * The names of the wrk runs (run.sh's names, in its rates file) and what each sends: the servlet
+   * stack's {@link HttpBenchServer}, then the standalone hallpass-server.
    */
-  static final Map<String, String> HTTP_RUNS = orderedRuns(
-      "public", "servlet stack: GET /public (unauthenticated)",
-      "public-with-token", "servlet stack: GET /public sent the access token it ignores",
-      "protected", "servlet stack: GET /protected (HallpassWeb.getSession)",
-      "server-hello", "standalone server: GET /hello (unauthenticated)",
-      "server-hello-with-body", "standalone server: GET /hello sent the verify body it ignores",
-      "server-noop", "standalone server: POST /recipe/session/remove, same-size body, no-op",
-      "server-verify", "standalone server: POST /recipe/session/verify");
+  static final Map<String, String> HTTP_RUNS =
+      orderedRuns(
+          "public", "servlet stack: GET /public (unauthenticated)",
+          "public-with-token", "servlet stack: GET /public sent the access token it ignores",
+          "protected", "servlet stack: GET /protected (HallpassWeb.getSession)",
+          "server-hello", "standalone server: GET /hello (unauthenticated)",
+          "server-hello-with-body", "standalone server: GET /hello sent the verify body it ignores",
+          "server-noop", "standalone server: POST /recipe/session/remove, same-size body, no-op",
+          "server-verify", "standalone server: POST /recipe/session/verify");
 
   /** One benchmark's figures; {@code key} is the method name plus its parameters. */
   record Result(String key, int threads, double opsPerSecond, double error, double bytesPerOp) {}
@@ -67,8 +68,14 @@ public final class ResultsSummary {
         }
       }
       double error = primary.get("scoreError").asDouble();
-      results.put(key, new Result(key, r.get("threads").asInt(),
-          primary.get("score").asDouble(), Double.isNaN(error) ? 0 : error, bytes));
+      results.put(
+          key,
+          new Result(
+              key,
+              r.get("threads").asInt(),
+              primary.get("score").asDouble(),
+              Double.isNaN(error) ? 0 : error,
+              bytes));
     }
   }
 
@@ -78,10 +85,16 @@ public final class ResultsSummary {
     sb.append("| benchmark | threads | ops/s (± 99.9% CI) | µs/op per thread | B/op |\n");
     sb.append("|---|---:|---:|---:|---:|\n");
     for (Result r : results.values()) {
-      sb.append(String.format(Locale.ROOT, "| %s | %d | %s%s | %s | %s |%n", r.key(),
-          r.threads(), num(r.opsPerSecond()), r.error() > 0 ? " ± " + num(r.error()) : "",
-          num(1e6 * r.threads() / r.opsPerSecond()),
-          Double.isNaN(r.bytesPerOp()) ? "-" : num(r.bytesPerOp())));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s%s | %s | %s |%n",
+              r.key(),
+              r.threads(),
+              num(r.opsPerSecond()),
+              r.error() > 0 ? " ± " + num(r.error()) : "",
+              num(1e6 * r.threads() / r.opsPerSecond()),
+              Double.isNaN(r.bytesPerOp()) ? "-" : num(r.bytesPerOp())));
     }
     return sb.toString();
   }
@@ -95,37 +108,83 @@ public final class ResultsSummary {
     sb.append("| target | ratio | needed | verdict |\n|---|---:|---:|---|\n");
     ratio(sb, "cold getSession / bare JCA verify", "hallpassGetSessionCold", "bareJcaVerify", 0.90);
     ratio(sb, "warm getSession / bare JCA verify", "hallpassGetSessionWarm", "bareJcaVerify", 20);
-    ratio(sb, "warm getSession (fresh String per call) / bare JCA verify",
-        "hallpassGetSessionWarmFreshString", "bareJcaVerify", 20);
-    ratio(sb, "refreshSession PostgreSQL (1 thread) / RS256 sign",
-        "refreshSession[db=postgresql]", "rs256Sign", 0.80);
-    ratio(sb, "refreshSession PostgreSQL (2 threads) / RS256 sign (2 threads)",
-        "refreshSessionThreads2[db=postgresql]", "rs256SignThreads2", 0.80);
+    ratio(
+        sb,
+        "warm getSession (fresh String per call) / bare JCA verify",
+        "hallpassGetSessionWarmFreshString",
+        "bareJcaVerify",
+        20);
+    ratio(
+        sb,
+        "refreshSession PostgreSQL (1 thread) / RS256 sign",
+        "refreshSession[db=postgresql]",
+        "rs256Sign",
+        0.80);
+    ratio(
+        sb,
+        "refreshSession PostgreSQL (2 threads) / RS256 sign (2 threads)",
+        "refreshSessionThreads2[db=postgresql]",
+        "rs256SignThreads2",
+        0.80);
     for (String peer : List.of("springSessionRedis", "springSessionJdbcPostgres")) {
       ratio(sb, "cold getSession / " + peer, "hallpassGetSessionCold", peer, 10);
       ratio(sb, "warm getSession / " + peer, "hallpassGetSessionWarm", peer, 200);
-      ratio(sb, "warm getSession (fresh String) / " + peer, "hallpassGetSessionWarmFreshString",
-          peer, 200);
+      ratio(
+          sb,
+          "warm getSession (fresh String) / " + peer,
+          "hallpassGetSessionWarmFreshString",
+          peer,
+          200);
     }
     Result warm = results.get("hallpassGetSessionWarm");
     if (warm == null || Double.isNaN(warm.bytesPerOp())) {
-      sb.append("| allocation per warm getSession | not measured ("
-          + (warm == null ? "hallpassGetSessionWarm missing" : "run with -prof gc")
-          + ") | <= 1024 B | - |\n");
+      sb.append(
+          "| allocation per warm getSession | not measured ("
+              + (warm == null ? "hallpassGetSessionWarm missing" : "run with -prof gc")
+              + ") | <= 1024 B | - |\n");
     } else {
-      sb.append(String.format(Locale.ROOT, "| allocation per warm getSession | %s B | <= 1024 B"
-          + " | %s |%n", num(warm.bytesPerOp()), warm.bytesPerOp() <= 1024 ? "met" : "MISSED"));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| allocation per warm getSession | %s B | <= 1024 B" + " | %s |%n",
+              num(warm.bytesPerOp()),
+              warm.bytesPerOp() <= 1024 ? "met" : "MISSED"));
     }
-    httpRatio(sb, http, "HTTP servlet stack: protected / unauthenticated endpoint (wrk)",
-        "protected", "public", 0.80);
-    httpRatio(sb, http, "(control) servlet stack: protected / unauthenticated endpoint sent the"
-        + " same token", "protected", "public-with-token", 0);
-    httpRatio(sb, http, "HTTP standalone server: POST /recipe/session/verify / GET /hello (wrk)",
-        "server-verify", "server-hello", 0.80);
-    httpRatio(sb, http, "(control) standalone server: verify / POST of a same-size body that is"
-        + " not verified", "server-verify", "server-noop", 0);
-    httpRatio(sb, http, "(control) standalone server: verify / GET /hello sent the same body",
-        "server-verify", "server-hello-with-body", 0);
+    httpRatio(
+        sb,
+        http,
+        "HTTP servlet stack: protected / unauthenticated endpoint (wrk)",
+        "protected",
+        "public",
+        0.80);
+    httpRatio(
+        sb,
+        http,
+        "(control) servlet stack: protected / unauthenticated endpoint sent the" + " same token",
+        "protected",
+        "public-with-token",
+        0);
+    httpRatio(
+        sb,
+        http,
+        "HTTP standalone server: POST /recipe/session/verify / GET /hello (wrk)",
+        "server-verify",
+        "server-hello",
+        0.80);
+    httpRatio(
+        sb,
+        http,
+        "(control) standalone server: verify / POST of a same-size body that is" + " not verified",
+        "server-verify",
+        "server-noop",
+        0);
+    httpRatio(
+        sb,
+        http,
+        "(control) standalone server: verify / GET /hello sent the same body",
+        "server-verify",
+        "server-hello-with-body",
+        0);
     return sb.toString();
   }
 
@@ -133,19 +192,35 @@ public final class ResultsSummary {
     Result a = results.get(num);
     Result b = results.get(den);
     if (a == null || b == null) {
-      sb.append("| ").append(label).append(" | not measured (")
-          .append(a == null ? num : den).append(" missing) | ").append(fmtNeeded(needed))
+      sb.append("| ")
+          .append(label)
+          .append(" | not measured (")
+          .append(a == null ? num : den)
+          .append(" missing) | ")
+          .append(fmtNeeded(needed))
           .append(" | - |\n");
       return;
     }
     double q = a.opsPerSecond() / b.opsPerSecond();
-    sb.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |%n", label,
-        q >= 100 ? String.format(Locale.ROOT, "%.0f", q) : String.format(Locale.ROOT, "%.2f", q),
-        fmtNeeded(needed), q >= needed ? "met" : "MISSED by " + pct(needed, q)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %s | %s | %s |%n",
+            label,
+            q >= 100
+                ? String.format(Locale.ROOT, "%.0f", q)
+                : String.format(Locale.ROOT, "%.2f", q),
+            fmtNeeded(needed),
+            q >= needed ? "met" : "MISSED by " + pct(needed, q)));
   }
 
-  private static void httpRatio(StringBuilder sb, Map<String, Double> http, String label,
-      String num, String den, double needed) {
+  private static void httpRatio(
+      StringBuilder sb,
+      Map<String, Double> http,
+      String label,
+      String num,
+      String den,
+      double needed) {
     Double a = http.get(num);
     Double b = http.get(den);
     String need = needed > 0 ? fmtNeeded(needed) : "-";
@@ -154,8 +229,14 @@ public final class ResultsSummary {
       return;
     }
     double q = a / b;
-    sb.append(String.format(Locale.ROOT, "| %s | %.2f | %s | %s |%n", label, q, need,
-        needed <= 0 ? "-" : q >= needed ? "met" : "MISSED by " + pct(needed, q)));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "| %s | %.2f | %s | %s |%n",
+            label,
+            q,
+            need,
+            needed <= 0 ? "-" : q >= needed ? "met" : "MISSED by " + pct(needed, q)));
   }
 
   /** The HTTP rates: one {@code NAME REQUESTS_PER_SECOND} per line, as run.sh writes them. */
@@ -177,11 +258,12 @@ public final class ResultsSummary {
   /** One line per measured HTTP run, in {@link #HTTP_RUNS} order. */
   static String httpRates(Map<String, Double> http) {
     StringBuilder sb = new StringBuilder();
-    HTTP_RUNS.forEach((name, what) -> {
-      if (http.containsKey(name)) {
-        sb.append(String.format(Locale.ROOT, "- %s: %s req/s%n", what, num(http.get(name))));
-      }
-    });
+    HTTP_RUNS.forEach(
+        (name, what) -> {
+          if (http.containsKey(name)) {
+            sb.append(String.format(Locale.ROOT, "- %s: %s req/s%n", what, num(http.get(name))));
+          }
+        });
     return sb.toString();
   }
 
@@ -194,7 +276,8 @@ public final class ResultsSummary {
   }
 
   private static String fmtNeeded(double needed) {
-    return needed < 1 ? String.format(Locale.ROOT, "%.2f", needed)
+    return needed < 1
+        ? String.format(Locale.ROOT, "%.2f", needed)
         : String.format(Locale.ROOT, "%.0f", needed);
   }
 
@@ -215,8 +298,8 @@ public final class ResultsSummary {
       System.exit(2);
     }
     ResultsSummary s = new ResultsSummary(Fixtures.JSON.readTree(Path.of(args[0]).toFile()));
-    Map<String, Double> http = args.length == 1 ? Map.of()
-        : readRates(Files.readAllLines(Path.of(args[1])));
+    Map<String, Double> http =
+        args.length == 1 ? Map.of() : readRates(Files.readAllLines(Path.of(args[1])));
     System.out.println("### Targets (ratios within this run)\n");
     System.out.println(s.targets(http));
     if (!http.isEmpty()) {

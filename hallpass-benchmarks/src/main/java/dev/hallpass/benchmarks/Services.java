@@ -16,13 +16,17 @@ import java.sql.Statement;
 /**
  * The servers the benchmarks talk to, all on loopback by default. Each benchmark owns its own
  * database ({@code hallpass_bench} on PostgreSQL and MariaDB, Redis database 5) so that it never
- * touches another suite's data. URLs can be overridden with environment variables (forked JMH
- * JVMs inherit the environment, not system properties).
+ * touches another suite's data. URLs can be overridden with environment variables (forked JMH JVMs
+ * inherit the environment, not system properties).
  */
 enum Services {
-  POSTGRESQL("PostgreSQL", "HALLPASS_BENCH_POSTGRES_URL",
+  POSTGRESQL(
+      "PostgreSQL",
+      "HALLPASS_BENCH_POSTGRES_URL",
       "jdbc:postgresql://127.0.0.1:5432/hallpass_bench?user=postgres"),
-  MARIADB("MariaDB", "HALLPASS_BENCH_MARIADB_URL",
+  MARIADB(
+      "MariaDB",
+      "HALLPASS_BENCH_MARIADB_URL",
       "jdbc:mariadb://127.0.0.1:3306/hallpass_bench?user=root"),
   /** host:port; the benchmarks use database 5 only and flush nothing else. */
   REDIS("Redis", "HALLPASS_BENCH_REDIS", "127.0.0.1:6379");
@@ -98,8 +102,14 @@ enum Services {
           throw new AssertionError(this);
       }
     } catch (SQLException | RuntimeException e) {
-      return displayName + " at " + redactedAddress() + " is not usable: " + e.getMessage()
-          + " (set " + envVariable + " or start the server)";
+      return displayName
+          + " at "
+          + redactedAddress()
+          + " is not usable: "
+          + e.getMessage()
+          + " (set "
+          + envVariable
+          + " or start the server)";
     }
   }
 
@@ -133,11 +143,18 @@ enum Services {
       byte[] buf = new byte[64];
       int n = in.read(buf);
       String answer = n <= 0 ? "" : new String(buf, 0, n, StandardCharsets.US_ASCII).trim();
-      return answer.equals("+PONG") ? null
+      return answer.equals("+PONG")
+          ? null
           : displayName + " at " + address() + " answered '" + answer + "' to PING";
     } catch (IOException e) {
-      return displayName + " at " + address() + " is not reachable: " + e.getMessage()
-          + " (set " + envVariable + " or start the server)";
+      return displayName
+          + " at "
+          + address()
+          + " is not reachable: "
+          + e.getMessage()
+          + " (set "
+          + envVariable
+          + " or start the server)";
     }
   }
 }

@@ -23,8 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The write paths on each JDBC store: create (one INSERT + one signature), refresh (one locking
- * transaction + one signature) and session-data updates (one UPDATE), with 1 and 2 threads.
- * Each thread refreshes its own session, so threads never wait on each other's row lock.
+ * transaction + one signature) and session-data updates (one UPDATE), with 1 and 2 threads. Each
+ * thread refreshes its own session, so threads never wait on each other's row lock.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

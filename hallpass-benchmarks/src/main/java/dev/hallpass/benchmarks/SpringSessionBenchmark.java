@@ -35,10 +35,10 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The peers' per-request cost: what Spring Session's {@code SessionRepositoryFilter} does for
- * every request that carries a session cookie: find the session by id, touch its
- * lastAccessedTime, read the signed-in user, save. Built without Spring Boot, configured as Boot
- * configures it (JDK serialization of attributes, string keys, REQUIRES_NEW transactions).
+ * The peers' per-request cost: what Spring Session's {@code SessionRepositoryFilter} does for every
+ * request that carries a session cookie: find the session by id, touch its lastAccessedTime, read
+ * the signed-in user, save. Built without Spring Boot, configured as Boot configures it (JDK
+ * serialization of attributes, string keys, REQUIRES_NEW transactions).
  *
  * <p>Requests cycle over {@link Fixtures#TOKEN_POOL} sessions, each holding the user and the same
  * small data as the Hallpass sessions.
@@ -68,10 +68,11 @@ public class SpringSessionBenchmark {
       config.setMaximumPoolSize(4);
       dataSource = new HikariDataSource(config);
       new ResourceDatabasePopulator(
-          new ClassPathResource("org/springframework/session/jdbc/schema-drop-postgresql.sql"),
-          new ClassPathResource("org/springframework/session/jdbc/schema-postgresql.sql"))
+              new ClassPathResource("org/springframework/session/jdbc/schema-drop-postgresql.sql"),
+              new ClassPathResource("org/springframework/session/jdbc/schema-postgresql.sql"))
           .execute(dataSource);
-      TransactionTemplate tx = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
+      TransactionTemplate tx =
+          new TransactionTemplate(new DataSourceTransactionManager(dataSource));
       tx.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
       repository = new JdbcIndexedSessionRepository(new JdbcTemplate(dataSource), tx);
       ids = createSessions(repository);
@@ -94,8 +95,8 @@ public class SpringSessionBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
       Services.REDIS.require();
-      RedisStandaloneConfiguration config = new RedisStandaloneConfiguration(
-          Services.REDIS.redisHost(), Services.REDIS.redisPort());
+      RedisStandaloneConfiguration config =
+          new RedisStandaloneConfiguration(Services.REDIS.redisHost(), Services.REDIS.redisPort());
       config.setDatabase(Services.REDIS_DATABASE);
       connections = new LettuceConnectionFactory(config);
       connections.afterPropertiesSet();
@@ -113,10 +114,12 @@ public class SpringSessionBenchmark {
 
     /** FLUSHDB on this connection's database: number 5, ours alone. */
     private void flushBenchDatabase() {
-      template.execute((RedisCallback<Void>) c -> {
-        c.serverCommands().flushDb();
-        return null;
-      });
+      template.execute(
+          (RedisCallback<Void>)
+              c -> {
+                c.serverCommands().flushDb();
+                return null;
+              });
     }
 
     @TearDown(Level.Trial)

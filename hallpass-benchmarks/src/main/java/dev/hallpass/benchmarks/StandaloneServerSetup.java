@@ -13,20 +13,21 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Prepares and checks the standalone server's HTTP comparison ({@code hallpass-server} under
- * {@code wrk} with {@code benchmarks/server-verify.lua}).
+ * Prepares and checks the standalone server's HTTP comparison ({@code hallpass-server} under {@code
+ * wrk} with {@code benchmarks/server-verify.lua}).
  *
  * <p>{@code create BASE_URL DIR} creates a session of the benchmark user on the running server
- * ({@code POST /public/recipe/session}, as a SuperTokens SDK does) and writes two request bodies
- * of exactly the same length into DIR:
+ * ({@code POST /public/recipe/session}, as a SuperTokens SDK does) and writes two request bodies of
+ * exactly the same length into DIR:
+ *
  * <ul>
  *   <li>{@value #VERIFY_BODY}: what an SDK sends to {@code POST /recipe/session/verify} for that
  *       session's access token, without anti-CSRF and without the database check;
- *   <li>{@value #NOOP_BODY}: the control, the same token and flags for
- *       {@code POST /recipe/session/remove} with an empty {@code sessionHandles} list: the same
- *       request handling (body read, JSON parse, JSON answer) with no verification and no store
- *       access.
+ *   <li>{@value #NOOP_BODY}: the control, the same token and flags for {@code POST
+ *       /recipe/session/remove} with an empty {@code sessionHandles} list: the same request
+ *       handling (body read, JSON parse, JSON answer) with no verification and no store access.
  * </ul>
+ *
  * Then, like {@code check BASE_URL DIR} (which run.sh also calls after the measurement), it asks
  * each endpoint once and exits with status 1 unless every answer is the expected one: wrk counts
  * only HTTP statuses, and an {@code UNAUTHORISED} verification is HTTP 200. The token is a
@@ -35,6 +36,7 @@ import java.util.Map;
 public final class StandaloneServerSetup {
   /** File name of the verification request's body. */
   static final String VERIFY_BODY = "verify-body.json";
+
   /** File name of the control request's body. */
   static final String NOOP_BODY = "noop-body.json";
 
@@ -58,13 +60,15 @@ public final class StandaloneServerSetup {
     if (token.isEmpty()) {
       throw new IllegalStateException("POST /public/recipe/session answered no accessToken.token");
     }
-    String verify = "{\"accessToken\":" + quoted(token)
-        + ",\"doAntiCsrfCheck\":false,\"enableAntiCsrf\":false,\"checkDatabase\":false}";
+    String verify =
+        "{\"accessToken\":"
+            + quoted(token)
+            + ",\"doAntiCsrfCheck\":false,\"enableAntiCsrf\":false,\"checkDatabase\":false}";
     // The same token and flags but checkDatabase, plus the empty handle list; JSON whitespace
     // after the list makes the two bodies equally long.
     String noopHead = "{\"sessionHandles\":[],";
-    String noopTail = "\"accessToken\":" + quoted(token)
-        + ",\"doAntiCsrfCheck\":false,\"enableAntiCsrf\":false}";
+    String noopTail =
+        "\"accessToken\":" + quoted(token) + ",\"doAntiCsrfCheck\":false,\"enableAntiCsrf\":false}";
     int pad = verify.length() - noopHead.length() - noopTail.length();
     if (pad < 0) {
       throw new IllegalStateException("the control body is longer than the verify body");
@@ -89,19 +93,25 @@ public final class StandaloneServerSetup {
         || removed.path("sessionHandlesRevoked").size() != 0) {
       throw new IllegalStateException("the control POST /recipe/session/remove revoked sessions");
     }
-    HttpResponse<String> hello = client.send(request("/hello")
-        .method("GET", HttpRequest.BodyPublishers.ofFile(dir.resolve(VERIFY_BODY))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> hello =
+        client.send(
+            request("/hello")
+                .method("GET", HttpRequest.BodyPublishers.ofFile(dir.resolve(VERIFY_BODY)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (hello.statusCode() != 200 || !hello.body().equals("Hello")) {
-      throw new IllegalStateException("GET /hello carrying the body answered HTTP "
-          + hello.statusCode());
+      throw new IllegalStateException(
+          "GET /hello carrying the body answered HTTP " + hello.statusCode());
     }
   }
 
   private JsonNode post(String path, String body) throws IOException, InterruptedException {
-    HttpResponse<String> r = client.send(request(path)
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        client.send(
+            request(path)
+                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.US_ASCII))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (r.statusCode() != 200) {
       throw new IllegalStateException("POST " + path + " answered HTTP " + r.statusCode());
     }
@@ -117,8 +127,8 @@ public final class StandaloneServerSetup {
 
   private static void requireStatusOk(String call, JsonNode answer) {
     if (!"OK".equals(answer.path("status").asText())) {
-      throw new IllegalStateException(call + " answered status "
-          + answer.path("status").asText("(none)"));
+      throw new IllegalStateException(
+          call + " answered status " + answer.path("status").asText("(none)"));
     }
   }
 

@@ -10,6 +10,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.hallpass.Hallpass;
 import dev.hallpass.Session;
+import dev.hallpass.SessionStores;
 import dev.hallpass.spi.SessionStore;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.JwtParser;
@@ -40,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-request cost of trusting an access token: Hallpass {@code getSession} next to the
- * cryptographic limit (bare JCA RS256 verification) and the peers (nimbus-jose-jwt, jjwt), all
- * on the very same Hallpass-issued tokens, plus RS256 signing, which bounds create and refresh.
+ * cryptographic limit (bare JCA RS256 verification) and the peers (nimbus-jose-jwt, jjwt), all on
+ * the very same Hallpass-issued tokens, plus RS256 signing, which bounds create and refresh.
  *
  * <p>Cold benchmarks cycle through {@link Fixtures#TOKEN_POOL} distinct tokens; Hallpass's cold
  * engine has its verified-token cache off, so every call verifies the signature. Warm benchmarks
@@ -61,25 +62,31 @@ public class TokenVerificationBenchmark {
   @State(Scope.Benchmark)
   public static class Tokens {
     SessionStore store;
+
     /** verifiedTokenCacheSize(0): every call verifies the signature. */
     Hallpass cold;
+
     /** Default settings (verified-token cache on). */
     Hallpass warm;
+
     Fixtures.TokenPool pool;
     RSAPublicKey publicKey;
     DefaultJWTProcessor<SecurityContext> nimbus;
     JwtParser jjwt;
+
     /** The warm token as the bytes of an HTTP header, for the fresh-String variant. */
     byte[] warmTokenBytes;
+
     /** For the signing baseline: a key of the same size, the header and claims of a real token. */
     PrivateKey signingKey;
+
     String encodedHeader;
     Map<String, Object> claims;
 
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
     public void setUp() throws Exception {
-      store = SessionStore.inMemory();
+      store = SessionStores.inMemory();
       cold = Fixtures.engine(store).verifiedTokenCacheSize(0).build();
       warm = Fixtures.engine(store).build(); // same store, so the same signing keys
       pool = new Fixtures.TokenPool(cold, Fixtures.TOKEN_POOL);
@@ -87,8 +94,9 @@ public class TokenVerificationBenchmark {
       publicKey = Fixtures.publicKey(cold.getJwks(), token);
 
       nimbus = new DefaultJWTProcessor<>();
-      nimbus.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.RS256,
-          new ImmutableJWKSet<>(JWKSet.parse(cold.getJwks().toJson()))));
+      nimbus.setJWSKeySelector(
+          new JWSVerificationKeySelector<>(
+              JWSAlgorithm.RS256, new ImmutableJWKSet<>(JWKSet.parse(cold.getJwks().toJson()))));
       jjwt = Jwts.parser().verifyWith(publicKey).build();
 
       warmTokenBytes = token.getBytes(StandardCharsets.ISO_8859_1);
@@ -98,9 +106,10 @@ public class TokenVerificationBenchmark {
       KeyPair pair = g.generateKeyPair();
       signingKey = pair.getPrivate();
       encodedHeader = token.substring(0, token.indexOf('.'));
-      claims = Fixtures.JSON.readValue(
-          B64URL.decode(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'))),
-          LinkedHashMap.class);
+      claims =
+          Fixtures.JSON.readValue(
+              B64URL.decode(token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'))),
+              LinkedHashMap.class);
 
       // Fail in set-up, not in the middle of a measurement, if a verifier disagrees.
       for (int i = 0; i < 2; i++) {
@@ -132,8 +141,8 @@ public class TokenVerificationBenchmark {
   // ---- baselines ----------------------------------------------------------------------------
 
   /**
-   * The limit: split, base64url-decode, SHA256withRSA verify, parse the claims with Jackson,
-   * check {@code exp}. No header parsing, no key lookup, no claim validation beyond exp.
+   * The limit: split, base64url-decode, SHA256withRSA verify, parse the claims with Jackson, check
+   * {@code exp}. No header parsing, no key lookup, no claim validation beyond exp.
    */
   @Benchmark
   public long bareJcaVerify(Tokens t, Cursor c, Jca jca) throws Exception {
@@ -155,11 +164,16 @@ public class TokenVerificationBenchmark {
     return exp;
   }
 
-  /** RS256 signing of a token like Hallpass's (Jackson write, base64url, sign): bounds create/refresh. */
+  /**
+   * RS256 signing of a token like Hallpass's (Jackson write, base64url, sign): bounds
+   * create/refresh.
+   */
   @Benchmark
   public String rs256Sign(Tokens t, Jca jca) throws Exception {
-    String signingInput = t.encodedHeader + "."
-        + B64URL_ENC.encodeToString(Fixtures.JSON.writeValueAsBytes(t.claims));
+    String signingInput =
+        t.encodedHeader
+            + "."
+            + B64URL_ENC.encodeToString(Fixtures.JSON.writeValueAsBytes(t.claims));
     Signature s = jca.signer;
     s.initSign(t.signingKey);
     s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -209,13 +223,13 @@ public class TokenVerificationBenchmark {
   }
 
   /**
-   * The same token again, but as a new String per call, as from an HTTP header: the cache must
-   * hash and compare the whole token. Subtract {@link #freshTokenString} for the engine's share.
+   * The same token again, but as a new String per call, as from an HTTP header: the cache must hash
+   * and compare the whole token. Subtract {@link #freshTokenString} for the engine's share.
    */
   @Benchmark
   public Session hallpassGetSessionWarmFreshString(Tokens t) {
-    return t.warm.getSession(new String(t.warmTokenBytes, StandardCharsets.ISO_8859_1),
-        t.pool.antiCsrfTokens[0], true);
+    return t.warm.getSession(
+        new String(t.warmTokenBytes, StandardCharsets.ISO_8859_1), t.pool.antiCsrfTokens[0], true);
   }
 
   // ---- Hallpass with access-token blacklisting (PostgreSQL) ----------------------------------

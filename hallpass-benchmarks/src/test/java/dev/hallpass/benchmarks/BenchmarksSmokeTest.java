@@ -43,20 +43,28 @@ class BenchmarksSmokeTest {
 
   @Test
   void tokenVerificationBenchmarks_inMemory_eachRunWithoutError() throws RunnerException {
-    List<String> methods = List.of("bareJcaVerify", "rs256Sign", "rs256SignThreads2",
-        "freshTokenString", "nimbusVerify", "jjwtVerify", "hallpassGetSessionCold",
-        "hallpassGetSessionWarm", "hallpassGetSessionWarmFreshString");
-    assertRan(run(TokenVerificationBenchmark.class, methods, null),
-        methods.toArray(String[]::new));
+    List<String> methods =
+        List.of(
+            "bareJcaVerify",
+            "rs256Sign",
+            "rs256SignThreads2",
+            "freshTokenString",
+            "nimbusVerify",
+            "jjwtVerify",
+            "hallpassGetSessionCold",
+            "hallpassGetSessionWarm",
+            "hallpassGetSessionWarmFreshString");
+    assertRan(run(TokenVerificationBenchmark.class, methods, null), methods.toArray(String[]::new));
   }
 
   @Test
   void getSessionWithBlacklisting_onPostgres_runsWithoutError() throws RunnerException {
     requireServer(Services.POSTGRESQL);
-    List<String> methods = List.of("hallpassGetSessionColdBlacklistingPostgres",
-        "hallpassGetSessionWarmBlacklistingPostgres");
-    assertRan(run(TokenVerificationBenchmark.class, methods, null),
-        methods.toArray(String[]::new));
+    List<String> methods =
+        List.of(
+            "hallpassGetSessionColdBlacklistingPostgres",
+            "hallpassGetSessionWarmBlacklistingPostgres");
+    assertRan(run(TokenVerificationBenchmark.class, methods, null), methods.toArray(String[]::new));
   }
 
   @ParameterizedTest
@@ -66,24 +74,32 @@ class BenchmarksSmokeTest {
     if (d.server != null) {
       requireServer(d.server);
     }
-    List<String> methods = List.of("createNewSession", "createNewSessionThreads2",
-        "refreshSession", "refreshSessionThreads2", "updateSessionData",
-        "updateSessionDataThreads2");
-    assertRan(run(SessionWriteBenchmark.class, methods, db),
+    List<String> methods =
+        List.of(
+            "createNewSession",
+            "createNewSessionThreads2",
+            "refreshSession",
+            "refreshSessionThreads2",
+            "updateSessionData",
+            "updateSessionDataThreads2");
+    assertRan(
+        run(SessionWriteBenchmark.class, methods, db),
         methods.stream().map(m -> m + "[db=" + db + "]").toArray(String[]::new));
   }
 
   @Test
   void springSessionJdbcBenchmark_onPostgres_runsWithoutError() throws RunnerException {
     requireServer(Services.POSTGRESQL);
-    assertRan(run(SpringSessionBenchmark.class, List.of("springSessionJdbcPostgres"), null),
+    assertRan(
+        run(SpringSessionBenchmark.class, List.of("springSessionJdbcPostgres"), null),
         "springSessionJdbcPostgres");
   }
 
   @Test
   void springSessionRedisBenchmark_onRedis_runsWithoutError() throws RunnerException {
     requireServer(Services.REDIS);
-    assertRan(run(SpringSessionBenchmark.class, List.of("springSessionRedis"), null),
+    assertRan(
+        run(SpringSessionBenchmark.class, List.of("springSessionRedis"), null),
         "springSessionRedis");
   }
 
@@ -99,8 +115,14 @@ class BenchmarksSmokeTest {
       HttpResponse<String> cookie =
           get(client, base + "/protected", "Cookie", "sAccessToken=" + server.accessToken());
       HttpResponse<String> none = get(client, base + "/protected", null, null);
-      HttpResponse<String> forged = get(client, base + "/protected", "Authorization",
-          "Bearer " + server.accessToken().substring(0, server.accessToken().length() - 4) + "AAAA");
+      HttpResponse<String> forged =
+          get(
+              client,
+              base + "/protected",
+              "Authorization",
+              "Bearer "
+                  + server.accessToken().substring(0, server.accessToken().length() - 4)
+                  + "AAAA");
 
       assertThat(pub.statusCode()).isEqualTo(200);
       assertThat(bearer.statusCode()).isEqualTo(200);
@@ -113,19 +135,28 @@ class BenchmarksSmokeTest {
   }
 
   /**
-   * Starts the standalone server's shaded jar (as run.sh does), prepares the wrk bodies, and
-   * checks that the verify body verifies, the control changes nothing, and a tampered token is
-   * caught by the check; with wrk installed, also runs the Lua script for a second.
+   * Starts the standalone server's shaded jar (as run.sh does), prepares the wrk bodies, and checks
+   * that the verify body verifies, the control changes nothing, and a tampered token is caught by
+   * the check; with wrk installed, also runs the Lua script for a second.
    */
   @Test
   @Timeout(120)
-  void standaloneServerSetup_writesEqualSizeBodies_thatTheServerAnswersAsExpected(
-      @TempDir Path dir) throws Exception {
+  void standaloneServerSetup_writesEqualSizeBodies_thatTheServerAnswersAsExpected(@TempDir Path dir)
+      throws Exception {
     Path jar = requireServerJar();
     Path log = dir.resolve("server.log");
-    Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-Xmx256m", "-jar", jar.toString(), "--port", "0", "--in-memory-store")
-        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process server =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--port",
+                "0",
+                "--in-memory-store")
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
     try {
       String base = "http://127.0.0.1:" + awaitPort(server, log);
       StandaloneServerSetup setup = new StandaloneServerSetup(base);
@@ -144,8 +175,9 @@ class BenchmarksSmokeTest {
       } else {
         System.err.println("wrk is not installed: benchmarks/server-verify.lua not exercised");
       }
-      Files.writeString(verify, Files.readString(verify).replace(
-          token, token.substring(0, token.length() - 4) + "AAAA"));
+      Files.writeString(
+          verify,
+          Files.readString(verify).replace(token, token.substring(0, token.length() - 4) + "AAAA"));
       assertThatThrownBy(() -> setup.check(dir))
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("UNAUTHORISED");
@@ -160,13 +192,17 @@ class BenchmarksSmokeTest {
   /** The shaded hallpass-server jar run.sh starts ($HALLPASS_SERVER_JAR overrides). */
   private static Path requireServerJar() {
     String env = System.getenv("HALLPASS_SERVER_JAR");
-    Path jar = env != null && !env.isBlank() ? Path.of(env)
-        : Path.of("..", "hallpass-server", "target", "hallpass-server.jar");
+    Path jar =
+        env != null && !env.isBlank()
+            ? Path.of(env)
+            : Path.of("..", "hallpass-server", "target", "hallpass-server.jar");
     if (Files.isRegularFile(jar)) {
       return jar;
     }
-    String problem = jar + " is missing (build it: mvn -q -pl hallpass-server package"
-        + " -DskipTests)";
+    String problem =
+        jar
+            + " is missing (build it from the repository root: ./mvnw -q -pl"
+            + " hallpass-server -am package -DskipTests)";
     if ("true".equalsIgnoreCase(System.getenv("CI"))) {
       fail("CI=true, so not skipping: " + problem);
     }
@@ -194,8 +230,11 @@ class BenchmarksSmokeTest {
 
   private static boolean wrkInstalled() throws InterruptedException {
     try {
-      new ProcessBuilder("wrk", "-v").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(); // exits 1: usage
+      new ProcessBuilder("wrk", "-v")
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor(); // exits 1: usage
       return true;
     } catch (IOException e) {
       return false;
@@ -203,16 +242,26 @@ class BenchmarksSmokeTest {
   }
 
   private static String runWrk(String url, Path body) throws Exception {
-    Process wrk = new ProcessBuilder("wrk", "-t1", "-c4", "-d1s", "-s",
-        Path.of("..", "benchmarks", "server-verify.lua").toString(), url, "--", body.toString())
-        .redirectErrorStream(true).start();
+    Process wrk =
+        new ProcessBuilder(
+                "wrk",
+                "-t1",
+                "-c4",
+                "-d1s",
+                "-s",
+                Path.of("..", "benchmarks", "server-verify.lua").toString(),
+                url,
+                "--",
+                body.toString())
+            .redirectErrorStream(true)
+            .start();
     String out = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(wrk.waitFor()).as(out).isZero();
     return out;
   }
 
-  private static HttpResponse<String> get(HttpClient client, String url, String header,
-      String value) throws Exception {
+  private static HttpResponse<String> get(
+      HttpClient client, String url, String header, String value) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url));
     if (header != null) {
       b.header(header, value);
@@ -223,16 +272,16 @@ class BenchmarksSmokeTest {
   /** Runs the named methods of one class once, in this JVM; fails on any benchmark error. */
   private static Collection<RunResult> run(Class<?> benchmark, List<String> methods, String db)
       throws RunnerException {
-    String regex = Pattern.quote(benchmark.getName()) + "\\.("
-        + String.join("|", methods) + ")$";
-    ChainedOptionsBuilder options = new OptionsBuilder()
-        .include(regex)
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        .shouldFailOnError(true)
-        .verbosity(VerboseMode.SILENT);
+    String regex = Pattern.quote(benchmark.getName()) + "\\.(" + String.join("|", methods) + ")$";
+    ChainedOptionsBuilder options =
+        new OptionsBuilder()
+            .include(regex)
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(100))
+            .shouldFailOnError(true)
+            .verbosity(VerboseMode.SILENT);
     if (db != null) {
       options.param("db", db);
     }
