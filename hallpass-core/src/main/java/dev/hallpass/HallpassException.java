@@ -17,7 +17,7 @@ public final class HallpassException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  /** The seed's error types, with the numeric codes of the SuperTokens protocol. */
+  /** What went wrong, with the numeric codes of the SuperTokens protocol. */
   public enum Type {
     /** Hallpass could not do its work (storage down, misconfiguration). Not the caller's fault. */
     GENERAL_ERROR(1000),
