@@ -44,6 +44,11 @@ async function check(name, fn) {
   }
 }
 
+// The claims of a JWT, unverified (the SDK verified it).
+function claimsOf(jwt) {
+  return JSON.parse(Buffer.from(jwt.split(".")[1], "base64url"));
+}
+
 function callsDuring(before) {
   return calls.slice(before);
 }
@@ -57,7 +62,7 @@ async function rejectsWith(promise, type) {
 
 async function main() {
   const alice = supertokens.convertToRecipeUserId("alice");
-  let created, tokens0, tokens1, tokens2, handle;
+  let created, tokens0, tokens1, tokens2, handle, confirmedAccessToken;
 
   await check("create a session without request/response", async () => {
     created = await Session.createNewSessionWithoutRequestResponse(
@@ -100,17 +105,46 @@ async function main() {
     assert.ok(callsDuring(before).includes("POST /recipe/session/verify"));
   });
 
-  await check("refresh rotates the tokens of the same session", async () => {
+  await check("refresh rotates the tokens; the new access token carries the parent claim", async () => {
     const r = await Session.refreshSessionWithoutRequestResponse(
       tokens0.refreshToken, false, tokens0.antiCsrfToken);
     tokens1 = r.getAllSessionTokensDangerously();
     assert.equal(r.getHandle(), handle);
-    assert.notEqual(tokens1.refreshToken, tokens0.refreshToken);
-    assert.notEqual(tokens1.accessToken, tokens0.accessToken);
+    assert.ok(tokens1.refreshToken !== tokens0.refreshToken, "a new refresh token");
+    assert.ok(tokens1.accessToken !== tokens0.accessToken, "a new access token");
+    assert.equal(claimsOf(tokens1.accessToken).parentRefreshTokenHash1,
+      claimsOf(tokens0.accessToken).refreshTokenHash1);
+  });
+
+  await check("the first getSession after a refresh calls verify once and gets a token without the parent claim", async () => {
+    const before = calls.length;
     const s = await Session.getSessionWithoutRequestResponse(
       tokens1.accessToken, tokens1.antiCsrfToken);
+    assert.equal(callsDuring(before).filter((c) => c === "POST /recipe/session/verify").length, 1,
+      "one verify call: " + callsDuring(before));
     assert.equal(s.getHandle(), handle);
     assert.equal(s.getAccessTokenPayload().role, "admin");
+    assert.equal(s.getAccessTokenPayload().parentRefreshTokenHash1, undefined);
+    const t = s.getAllSessionTokensDangerously();
+    assert.equal(t.accessAndFrontTokenUpdated, true, "the SDK sets the re-issued token");
+    assert.ok(t.accessToken !== tokens1.accessToken, "a re-issued access token");
+    const claims = claimsOf(t.accessToken);
+    assert.equal(claims.parentRefreshTokenHash1, undefined);
+    assert.equal(claims.refreshTokenHash1, claimsOf(tokens1.accessToken).refreshTokenHash1);
+    assert.equal(claims.exp, claimsOf(tokens1.accessToken).exp);
+    confirmedAccessToken = t.accessToken;
+  });
+
+  await check("later getSession calls with the re-issued token need no verify call", async () => {
+    const before = calls.length;
+    for (let i = 0; i < 3; i++) {
+      const s = await Session.getSessionWithoutRequestResponse(
+        confirmedAccessToken, tokens1.antiCsrfToken);
+      assert.equal(s.getHandle(), handle);
+      assert.equal(s.getAllSessionTokensDangerously().accessAndFrontTokenUpdated, false);
+    }
+    assert.ok(!callsDuring(before).includes("POST /recipe/session/verify"),
+      "no verify call: " + callsDuring(before));
   });
 
   await check("session data: get and update", async () => {
@@ -145,7 +179,7 @@ async function main() {
     assert.equal(s.getAccessTokenPayload().seat, "12A");
     const t = s.getAllSessionTokensDangerously();
     assert.equal(t.accessAndFrontTokenUpdated, true);
-    assert.notEqual(t.accessToken, tokens2.accessToken);
+    assert.ok(t.accessToken !== tokens2.accessToken, "a re-issued access token");
     assert.equal(await Session.mergeIntoAccessTokenPayload(handle, { seat: null }), true);
   });
 
@@ -158,7 +192,7 @@ async function main() {
     assert.equal(s.getAccessTokenPayload().theme, "dark");
     assert.equal(s.getAccessTokenPayload().plan, undefined);
     const newToken = s.getAllSessionTokensDangerously().accessToken;
-    assert.notEqual(newToken, tokens2.accessToken);
+    assert.ok(newToken !== tokens2.accessToken, "a regenerated access token");
     const again = await Session.getSessionWithoutRequestResponse(newToken, tokens2.antiCsrfToken);
     assert.equal(again.getAccessTokenPayload().theme, "dark");
     const info = await Session.getSessionInformation(handle);

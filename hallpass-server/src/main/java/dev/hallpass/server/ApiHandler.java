@@ -41,8 +41,10 @@ final class ApiHandler extends Handler.Abstract {
   private record Route(Endpoint endpoint, boolean open) {}
 
   private final Map<String, Map<String, Route>> routes = new HashMap<>();
+
   /** First path segments of the routes: a prefix segment that is none of these is a tenant id. */
   private final Set<String> roots = new HashSet<>();
+
   private final ApiKeys apiKeys;
   private final Metrics metrics;
 
@@ -54,8 +56,15 @@ final class ApiHandler extends Handler.Abstract {
     open("GET", "/apiversion", api::apiVersion);
     open("GET", "/.well-known/jwks.json", api::jwks);
     open("GET", "/recipe/jwt/jwks", api::jwks);
-    open("GET", "/metrics", call -> new Reply(200, Metrics.CONTENT_TYPE,
-        metrics.scrape().getBytes(StandardCharsets.UTF_8), Map.of()));
+    open(
+        "GET",
+        "/metrics",
+        call ->
+            new Reply(
+                200,
+                Metrics.CONTENT_TYPE,
+                metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                Map.of()));
     keyed("POST", "/recipe/session", api::createSession);
     keyed("GET", "/recipe/session", api::sessionInformation);
     keyed("POST", "/recipe/session/verify", api::verifySession);
@@ -101,18 +110,27 @@ final class ApiHandler extends Handler.Abstract {
       if (byMethod == null) {
         reply = Reply.text(404, "Not found");
       } else if (route == null) {
-        reply = Reply.text(405, "Method not supported")
-            .withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
+        reply =
+            Reply.text(405, "Method not supported")
+                .withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
       } else if (!t.appId.equals(DEFAULT_TENANT) || !t.tenantId.equals(DEFAULT_TENANT)) {
-        reply = Reply.text(400, "AppId or tenantId not found => this Hallpass server has only "
-            + "the app 'public' and the tenant 'public'");
+        reply =
+            Reply.text(
+                400,
+                "AppId or tenantId not found => this Hallpass server has only "
+                    + "the app 'public' and the tenant 'public'");
       } else if (!route.open && !apiKeys.accepts(request.getHeaders().get("api-key"))) {
         reply = Reply.text(401, "Invalid API key");
       } else {
         String cdi = request.getHeaders().get("cdi-version");
         if (cdi != null && !CoreDriverApi.CDI_VERSIONS.contains(cdi.trim())) {
-          reply = Reply.text(400, "cdi-version " + printable(cdi) + " not supported; supported: "
-              + String.join(", ", CoreDriverApi.CDI_VERSIONS));
+          reply =
+              Reply.text(
+                  400,
+                  "cdi-version "
+                      + printable(cdi)
+                      + " not supported; supported: "
+                      + String.join(", ", CoreDriverApi.CDI_VERSIONS));
         } else {
           reply = route.endpoint.handle(new Call(request));
         }
@@ -128,8 +146,8 @@ final class ApiHandler extends Handler.Abstract {
     }
     write(response, reply, callback);
     long nanos = System.nanoTime() - start;
-    metrics.recordRequest(routeTag, METHODS.contains(method) ? method : "other", reply.status(),
-        nanos);
+    metrics.recordRequest(
+        routeTag, METHODS.contains(method) ? method : "other", reply.status(), nanos);
     if (LOG.isDebugEnabled()) {
       LOG.debug("{} {} -> {} in {} us", method, routeTag, reply.status(), nanos / 1000);
     }

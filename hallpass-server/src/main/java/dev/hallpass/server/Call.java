@@ -13,6 +13,7 @@ import org.eclipse.jetty.util.Fields;
 final class Call {
   /** Larger bodies are refused with 400 before they are parsed. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
+
   /** How much of an oversized body is read and dropped before answering 400. */
   private static final long MAX_DRAINED_BYTES = 4L * MAX_BODY_BYTES;
 

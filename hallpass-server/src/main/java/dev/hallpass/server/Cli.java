@@ -1,25 +1,28 @@
 package dev.hallpass.server;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.io.Reader;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
-import picocli.CommandLine.Option;
 
 /**
  * The command line and config file: turns arguments into a validated {@link ServerConfig}, or into
@@ -27,111 +30,208 @@ import picocli.CommandLine.Option;
  *
  * <p>Precedence: command line, then the {@code --config} properties file (keys are the long option
  * names without dashes), then the environment variables named in the help, then the defaults.
+ * Options take their value as {@code --port 3567} or {@code --port=3567}; each may be given once,
+ * except {@code --api-keys}, whose values add up.
+ *
+ * <p>This class checks only the server's own options (address, threads, keys, which store). The
+ * engine's and the store's settings are checked by their builders ({@code Hallpass.builder()},
+ * {@code JdbcSessionStores.builder()}), whose messages are reported as they are, with the options
+ * they concern ({@link #checked}): the engine's setters here, with no I/O; conflicts between the
+ * engine's settings and the store's settings when the server starts, before it serves a request.
+ *
+ * <p>Hand-written rather than a command-line library: parsing is on the start-up path, before the
+ * engine can start, and the library it replaced (picocli) took 0.15 to 0.2 s of it, with or without
+ * the launcher's class-data-sharing archive, which cannot hold classes of its old class-file format
+ * (BENCHMARKS.md).
  */
-@Command(
-    name = "hallpass-server",
-    mixinStandardHelpOptions = true,
-    versionProvider = Cli.Version.class,
-    sortOptions = false,
-    usageHelpAutoWidth = true,
-    description = {
-        "Hallpass as a standalone session service: a drop-in core for the SuperTokens backend "
-            + "SDKs (core driver interface 5.4).",
-        ""
-    },
-    footer = {
-        "",
-        "Durations: seconds (3600), or with a unit (30s, 15m, 1h, 7d), or ISO-8601 (PT1H).",
-        "Exit codes: 0 stopped cleanly, 1 start-up failed (database, port), 2 invalid options."
-    })
 final class Cli {
   /** Exit code for invalid options or config. */
   static final int EXIT_USAGE = 2;
+
   /** Exit code when the server could not start (database unreachable, port taken). */
   static final int EXIT_STARTUP_FAILED = 1;
+
   /** SuperTokens core's rule for API keys: at least 20 characters of a-z A-Z 0-9 = -. */
   private static final Pattern API_KEY = Pattern.compile("[A-Za-z0-9=-]{20,}");
-  private static final Set<String> LOG_LEVELS = Set.of("off", "error", "warn", "info", "debug",
-      "trace");
 
-  @Option(names = "--config", paramLabel = "<file>",
-      description = "Properties file with any of these options, e.g. port=3567, api-keys=...")
-  Path config;
+  private static final Set<String> LOG_LEVELS =
+      Set.of("off", "error", "warn", "info", "debug", "trace");
+  private static final String NAME = "hallpass-server";
 
-  @Option(names = "--port", defaultValue = "3567", paramLabel = "<port>",
-      description = "Port to listen on (0 picks a free one). Default: ${DEFAULT-VALUE}.")
-  int port;
+  /** Width of the help text: lines are at most this long minus one. */
+  private static final int HELP_WIDTH = 80;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "<address>",
-      description = "Address to bind. Default: ${DEFAULT-VALUE} (this machine only).")
-  String host;
+  /** Where the help's option descriptions start. */
+  private static final int HELP_INDENT = 28;
 
-  @Option(names = "--database-url", paramLabel = "<jdbc-url>",
-      description = "JDBC URL of PostgreSQL, MariaDB/MySQL or H2, e.g. "
-          + "jdbc:postgresql://db:5432/hallpass. Default: embedded H2 in --data-dir.")
-  String databaseUrl;
+  /** How an option's text becomes its value. */
+  private enum Kind {
+    FLAG,
+    TEXT,
+    INT,
+    DURATION,
+    PATH,
+    LIST
+  }
 
-  @Option(names = "--database-user", paramLabel = "<user>", description = "Database user.")
-  String databaseUser;
+  /** The options, in the order of the help. */
+  private enum Opt {
+    CONFIG(
+        "--config",
+        "<file>",
+        Kind.PATH,
+        null,
+        null,
+        "Properties file with any of these options, e.g. port=3567, api-keys=..."),
+    PORT(
+        "--port",
+        "<port>",
+        Kind.INT,
+        "3567",
+        null,
+        "Port to listen on (0 picks a free one). Default: 3567."),
+    HOST(
+        "--host",
+        "<address>",
+        Kind.TEXT,
+        "127.0.0.1",
+        null,
+        "Address to bind. Default: 127.0.0.1 (this machine only)."),
+    DATABASE_URL(
+        "--database-url",
+        "<jdbc-url>",
+        Kind.TEXT,
+        null,
+        null,
+        "JDBC URL of PostgreSQL, MariaDB/MySQL or H2, e.g. jdbc:postgresql://db:5432/hallpass. "
+            + "Default: embedded H2 in --data-dir."),
+    DATABASE_USER("--database-user", "<user>", Kind.TEXT, null, null, "Database user."),
+    DATABASE_PASSWORD(
+        "--database-password",
+        "<password>",
+        Kind.TEXT,
+        null,
+        "HALLPASS_DATABASE_PASSWORD",
+        "Database password (prefer env HALLPASS_DATABASE_PASSWORD or the config file)."),
+    DATABASE_POOL_SIZE(
+        "--database-pool-size",
+        "<n>",
+        Kind.INT,
+        null,
+        null,
+        "Database connections per server process (with --database-url). Default: 10."),
+    DATA_DIR(
+        "--data-dir",
+        "<dir>",
+        Kind.PATH,
+        null,
+        null,
+        "Directory of the embedded H2 database (one process only). Default: ./hallpass-data."),
+    IN_MEMORY_STORE(
+        "--in-memory-store",
+        null,
+        Kind.FLAG,
+        null,
+        null,
+        "Keep sessions in memory only: they are lost on exit (tests and trials)."),
+    API_KEYS(
+        "--api-keys",
+        "<key>",
+        Kind.LIST,
+        null,
+        "HALLPASS_API_KEYS",
+        "Comma-separated API keys the SDKs must send (api-key header); each at least 20 "
+            + "characters of a-z A-Z 0-9 = -. None: no key required. Env: HALLPASS_API_KEYS."),
+    ACCESS_TOKEN_VALIDITY(
+        "--access-token-validity",
+        "<duration>",
+        Kind.DURATION,
+        "1h",
+        null,
+        "Access token lifetime (whole seconds). Default: 1h."),
+    REFRESH_TOKEN_VALIDITY(
+        "--refresh-token-validity",
+        "<duration>",
+        Kind.DURATION,
+        "100d",
+        null,
+        "Session lifetime without a refresh (whole seconds). Default: 100d."),
+    SIGNING_KEY_ROTATION(
+        "--signing-key-rotation",
+        "<duration>",
+        Kind.DURATION,
+        "7d",
+        null,
+        "How long one signing key signs before the next (at least 1m). Default: 7d."),
+    REFRESH_GRACE_PERIOD(
+        "--refresh-grace-period",
+        "<duration>",
+        Kind.DURATION,
+        null,
+        null,
+        "How long the refresh token just replaced still gets the same new tokens (racing tabs, "
+            + "quick retries); at most --access-token-validity. Default: 30s, or the "
+            + "access-token validity if shorter."),
+    LOG_LEVEL(
+        "--log-level",
+        "<level>",
+        Kind.TEXT,
+        "info",
+        null,
+        "off, error, warn, info, debug or trace. Default: info."),
+    MAX_THREADS(
+        "--max-threads",
+        "<n>",
+        Kind.INT,
+        "32",
+        null,
+        "HTTP worker threads (at least 8). Default: 32."),
+    SHUTDOWN_TIMEOUT(
+        "--shutdown-timeout",
+        "<duration>",
+        Kind.DURATION,
+        "10s",
+        null,
+        "How long SIGTERM waits for in-flight requests. Default: 10s.");
 
-  @Option(names = "--database-password", paramLabel = "<password>",
-      defaultValue = "${env:HALLPASS_DATABASE_PASSWORD}",
-      description = "Database password (prefer env HALLPASS_DATABASE_PASSWORD or the config file).")
-  String databasePassword;
+    final String name;
 
-  @Option(names = "--database-pool-size", defaultValue = "10", paramLabel = "<n>",
-      description = "Database connections per server process. Default: ${DEFAULT-VALUE}.")
-  int databasePoolSize;
+    /** The value's placeholder in help and messages; null for a flag. */
+    final String label;
 
-  @Option(names = "--data-dir", paramLabel = "<dir>",
-      description = "Directory of the embedded H2 database (one process only). "
-          + "Default: ./hallpass-data.")
-  Path dataDir;
+    final Kind kind;
 
-  @Option(names = "--in-memory-store",
-      description = "Keep sessions in memory only: they are lost on exit (tests and trials).")
-  boolean inMemoryStore;
+    /** The default as text, or null for none. */
+    final String defaultValue;
 
-  @Option(names = "--api-keys", split = ",", paramLabel = "<key>",
-      defaultValue = "${env:HALLPASS_API_KEYS}",
-      description = "Comma-separated API keys the SDKs must send (api-key header); each at least "
-          + "20 characters of a-z A-Z 0-9 = -. None: no key required. Env: HALLPASS_API_KEYS.")
-  List<String> apiKeys;
+    /** The environment variable that supplies a default, or null. */
+    final String env;
 
-  @Option(names = "--access-token-validity", defaultValue = "1h", paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description = "Access token lifetime (whole seconds). Default: ${DEFAULT-VALUE}.")
-  Duration accessTokenValidity;
+    final String description;
 
-  @Option(names = "--refresh-token-validity", defaultValue = "100d", paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description = "Session lifetime without a refresh (whole seconds). Default: ${DEFAULT-VALUE}.")
-  Duration refreshTokenValidity;
+    Opt(String name, String label, Kind kind, String defaultValue, String env, String description) {
+      this.name = name;
+      this.label = label;
+      this.kind = kind;
+      this.defaultValue = defaultValue;
+      this.env = env;
+      this.description = description;
+    }
 
-  @Option(names = "--signing-key-rotation", defaultValue = "7d", paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description = "How long one signing key signs before the next (at least 1m). "
-          + "Default: ${DEFAULT-VALUE}.")
-  Duration signingKeyRotationInterval;
+    /** The config file's key: the name without dashes. */
+    String key() {
+      return name.substring(2);
+    }
 
-  @Option(names = "--refresh-grace-period", defaultValue = "30s", paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description = "How long a just-replaced refresh token still gets its child instead of "
-          + "counting as stolen (racing tabs, lost answers). Default: ${DEFAULT-VALUE}.")
-  Duration refreshGracePeriod;
-
-  @Option(names = "--log-level", defaultValue = "info", paramLabel = "<level>",
-      description = "off, error, warn, info, debug or trace. Default: ${DEFAULT-VALUE}.")
-  String logLevel;
-
-  @Option(names = "--max-threads", defaultValue = "32", paramLabel = "<n>",
-      description = "HTTP worker threads (at least 8). Default: ${DEFAULT-VALUE}.")
-  int maxThreads;
-
-  @Option(names = "--shutdown-timeout", defaultValue = "10s", paramLabel = "<duration>",
-      converter = DurationConverter.class,
-      description = "How long SIGTERM waits for in-flight requests. Default: ${DEFAULT-VALUE}.")
-  Duration shutdownTimeout;
+    static Opt named(String name) {
+      for (Opt o : values()) {
+        if (o.name.equals(name)) {
+          return o;
+        }
+      }
+      return null;
+    }
+  }
 
   /** What {@link #parse} decided. */
   sealed interface Outcome permits Run, Exit {}
@@ -142,34 +242,171 @@ final class Cli {
   /** Print {@code text} (to stdout for code 0, else stderr) and exit with {@code code}. */
   record Exit(int code, String text) implements Outcome {}
 
+  /** The converted values, by option; an absent key means no value (null). */
+  private final Map<Opt, Object> values = new EnumMap<>(Opt.class);
+
+  private Cli() {}
+
   /** Parses and validates; never throws for bad input and never exits. */
   static Outcome parse(String... args) {
     try {
-      Cli first = new Cli();
-      CommandLine cmd = new CommandLine(first);
-      cmd.parseArgs(args);
-      if (cmd.isUsageHelpRequested()) {
-        return new Exit(0, cmd.getUsageMessage());
+      Cli cli = new Cli();
+      boolean[] helpAndVersion = cli.parseArgs(args);
+      if (helpAndVersion[0]) {
+        return new Exit(0, usage());
       }
-      if (cmd.isVersionHelpRequested()) {
-        StringWriter out = new StringWriter();
-        cmd.printVersionHelp(new PrintWriter(out, true));
-        return new Exit(0, out.toString());
+      if (helpAndVersion[1]) {
+        return new Exit(0, version() + System.lineSeparator());
       }
-      Cli cli = first;
-      if (first.config != null) {
-        // Second pass with the file as the source of defaults: the command line still wins.
-        cli = new Cli();
-        CommandLine withFile = new CommandLine(cli);
-        withFile.setDefaultValueProvider(
-            new CommandLine.PropertiesDefaultProvider(loadConfig(first.config, withFile)));
-        withFile.parseArgs(args);
-      }
+      cli.applyDefaults();
       return new Run(cli.validate());
-    } catch (CommandLine.ParameterException | InvalidConfig e) {
-      return new Exit(EXIT_USAGE, "hallpass-server: " + e.getMessage() + System.lineSeparator()
-          + "Run 'hallpass-server --help' for the options." + System.lineSeparator());
+    } catch (InvalidConfig e) {
+      return usageError(e.getMessage());
     }
+  }
+
+  /**
+   * The command line's values, converted as they come (so an invalid value is reported even with
+   * {@code --help}); returns whether help and version were asked for.
+   */
+  private boolean[] parseArgs(String[] args) {
+    boolean help = false;
+    boolean version = false;
+    Set<Opt> seen = new LinkedHashSet<>();
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--")) { // the end of the options; this command takes no other arguments
+        if (i + 1 < args.length) {
+          throw unmatched(i + 1, args[i + 1]);
+        }
+        break;
+      }
+      switch (arg) {
+        case "-h", "--help" -> help = true;
+        case "-V", "--version" -> version = true;
+        case "-hV", "-Vh" -> {
+          help = true;
+          version = true;
+        }
+        default -> {
+          if (!arg.startsWith("-") || arg.equals("-")) {
+            throw unmatched(i, arg);
+          }
+          int eq = arg.indexOf('=');
+          Opt o = Opt.named(eq < 0 ? arg : arg.substring(0, eq));
+          if (o == null) {
+            throw new InvalidConfig("Unknown option: '" + arg + "'");
+          }
+          String text;
+          if (eq >= 0) {
+            text = arg.substring(eq + 1);
+          } else if (o.kind == Kind.FLAG) {
+            text = "true";
+          } else if (i + 1 == args.length) {
+            throw new InvalidConfig(
+                "Missing required parameter for option '" + o.name + "' (" + o.label + ")");
+          } else if (isOption(args[i + 1])) {
+            throw new InvalidConfig(
+                "Expected parameter for option '" + o.name + "' but found '" + args[i + 1] + "'");
+          } else {
+            text = args[++i];
+          }
+          if (!seen.add(o) && o.kind != Kind.LIST) {
+            throw new InvalidConfig(
+                "option '"
+                    + o.name
+                    + "'"
+                    + (o.label == null ? "" : " (" + o.label + ")")
+                    + " should be specified only once");
+          }
+          Object value = convert(o, text);
+          if (o.kind == Kind.LIST && values.containsKey(o)) {
+            List<String> all = new ArrayList<>(list(o));
+            all.addAll(castList(value));
+            value = all;
+          }
+          values.put(o, value);
+        }
+      }
+    }
+    return new boolean[] {help, version};
+  }
+
+  private static boolean isOption(String arg) {
+    int eq = arg.indexOf('=');
+    return Opt.named(eq < 0 ? arg : arg.substring(0, eq)) != null
+        || List.of("-h", "--help", "-V", "--version", "-hV", "-Vh").contains(arg);
+  }
+
+  private static InvalidConfig unmatched(int index, String arg) {
+    return new InvalidConfig("Unmatched argument at index " + index + ": '" + arg + "'");
+  }
+
+  /** Options not on the command line: from the config file, the environment, the defaults. */
+  private void applyDefaults() {
+    Properties file = values.containsKey(Opt.CONFIG) ? loadConfig(path(Opt.CONFIG)) : null;
+    for (Opt o : Opt.values()) {
+      if (values.containsKey(o)) {
+        continue;
+      }
+      String text = file == null ? null : file.getProperty(o.key());
+      if (text == null && o.env != null) {
+        text = System.getenv(o.env);
+      }
+      if (text == null) {
+        text = o.defaultValue;
+      }
+      if (text != null) {
+        values.put(o, convert(o, text));
+      }
+    }
+  }
+
+  private static Object convert(Opt o, String text) {
+    try {
+      switch (o.kind) {
+        case FLAG:
+          if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(text);
+          }
+          throw new IllegalArgumentException("'" + text + "' is not a boolean");
+        case INT:
+          try {
+            return Integer.valueOf(text);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an int");
+          }
+        case DURATION:
+          return duration(text);
+        case PATH:
+          try {
+            return Path.of(text);
+          } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
+          }
+        case LIST:
+          return List.of(text.split(",", -1));
+        case TEXT:
+        default:
+          return text;
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfig("Invalid value for option '" + o.name + "': " + e.getMessage());
+    }
+  }
+
+  /** What to print, and exit status 2, for an invalid option or setting. */
+  static Exit usageError(String message) {
+    return new Exit(
+        EXIT_USAGE,
+        NAME
+            + ": "
+            + message
+            + System.lineSeparator()
+            + "Run '"
+            + NAME
+            + " --help' for the options."
+            + System.lineSeparator());
   }
 
   /** A setting that parsed but is not acceptable; the message names the option. */
@@ -179,7 +416,57 @@ final class Cli {
     }
   }
 
-  private static Properties loadConfig(Path file, CommandLine cmd) {
+  /**
+   * The builders' names for the settings these options give (messages of {@code Hallpass.builder()}
+   * and {@code JdbcSessionStores}), so that a builder's message can be followed by the option to
+   * change.
+   */
+  private static final Map<Pattern, String> BUILDER_OPTIONS =
+      builderOptions(
+          "accessTokenValidity", "--access-token-validity",
+          "refreshTokenValidity", "--refresh-token-validity",
+          "signingKeyRotationInterval", "--signing-key-rotation",
+          "refreshGracePeriod", "--refresh-grace-period",
+          "jdbcUrl", "--database-url",
+          "username", "--database-user",
+          "password", "--database-password",
+          "maximumPoolSize", "--database-pool-size",
+          "dir", "--data-dir");
+
+  private static Map<Pattern, String> builderOptions(String... pairs) {
+    Map<Pattern, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(Pattern.compile("\\b" + pairs[i] + "\\b"), pairs[i + 1]);
+    }
+    return m;
+  }
+
+  /**
+   * Runs a builder call; its {@link IllegalArgumentException} or {@link IllegalStateException} (an
+   * invalid or conflicting setting) becomes an {@link InvalidConfig} with the builder's own message
+   * and the options it names.
+   */
+  static <T> T checked(Supplier<T> builderCall) {
+    try {
+      return builderCall.get();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+      // The options in the order the message names them.
+      Map<Integer, String> named = new TreeMap<>();
+      BUILDER_OPTIONS.forEach(
+          (name, option) -> {
+            Matcher m = name.matcher(message);
+            if (m.find()) {
+              named.put(m.start(), option);
+            }
+          });
+      Set<String> options = new LinkedHashSet<>(named.values());
+      throw new InvalidConfig(
+          options.isEmpty() ? message : message + " (" + String.join(", ", options) + ")");
+    }
+  }
+
+  private static Properties loadConfig(Path file) {
     Properties p = new Properties();
     try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       p.load(r);
@@ -187,22 +474,60 @@ final class Cli {
       throw new InvalidConfig("--config: cannot read " + file + ": " + e.getMessage());
     }
     Set<String> known = new TreeSet<>();
-    for (OptionSpec o : cmd.getCommandSpec().options()) {
-      String name = o.longestName().replaceFirst("^-+", "");
-      if (!name.equals("config") && !name.equals("help") && !name.equals("version")) {
-        known.add(name);
+    for (Opt o : Opt.values()) {
+      if (o != Opt.CONFIG) {
+        known.add(o.key());
       }
     }
     for (String key : p.stringPropertyNames()) {
       if (!known.contains(key)) {
-        throw new InvalidConfig("--config: unknown key '" + key + "' in " + file
-            + "; known keys: " + String.join(", ", known));
+        throw new InvalidConfig(
+            "--config: unknown key '"
+                + key
+                + "' in "
+                + file
+                + "; known keys: "
+                + String.join(", ", known));
       }
     }
     return p;
   }
 
+  private String text(Opt o) {
+    return (String) values.get(o);
+  }
+
+  private Integer integer(Opt o) {
+    return (Integer) values.get(o);
+  }
+
+  private Duration duration(Opt o) {
+    return (Duration) values.get(o);
+  }
+
+  private Path path(Opt o) {
+    return (Path) values.get(o);
+  }
+
+  private List<String> list(Opt o) {
+    return castList(values.get(o));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<String> castList(Object value) {
+    return value == null ? null : (List<String>) value;
+  }
+
   private ServerConfig validate() {
+    int port = integer(Opt.PORT);
+    String host = text(Opt.HOST);
+    String databaseUrl = text(Opt.DATABASE_URL);
+    String databasePassword = text(Opt.DATABASE_PASSWORD);
+    Integer databasePoolSize = integer(Opt.DATABASE_POOL_SIZE);
+    Path dataDir = path(Opt.DATA_DIR);
+    boolean inMemoryStore = Boolean.TRUE.equals(values.get(Opt.IN_MEMORY_STORE));
+    int maxThreads = integer(Opt.MAX_THREADS);
+    Duration shutdownTimeout = duration(Opt.SHUTDOWN_TIMEOUT);
     if (port < 0 || port > 65535) {
       throw new InvalidConfig("--port must be between 0 and 65535, not " + port);
     }
@@ -212,56 +537,48 @@ final class Cli {
     if (databaseUrl != null && databaseUrl.isBlank()) {
       databaseUrl = null;
     }
-    if (databaseUrl != null && !databaseUrl.startsWith("jdbc:")) {
-      throw new InvalidConfig("--database-url must be a JDBC URL starting with \"jdbc:\"");
-    }
     if (inMemoryStore && (databaseUrl != null || dataDir != null)) {
       throw new InvalidConfig(
           "--in-memory-store cannot be combined with --database-url or --data-dir");
     }
     if (databaseUrl != null && dataDir != null) {
-      throw new InvalidConfig("--data-dir is for the embedded database; it cannot be combined "
-          + "with --database-url");
+      throw new InvalidConfig(
+          "--data-dir is for the embedded database; it cannot be combined "
+              + "with --database-url");
     }
-    if (databaseUrl == null && (databaseUser != null || isSet(databasePassword))) {
-      throw new InvalidConfig("--database-user and --database-password need --database-url");
-    }
-    if (databasePoolSize < 1) {
-      throw new InvalidConfig("--database-pool-size must be at least 1");
+    if (databaseUrl == null
+        && (text(Opt.DATABASE_USER) != null
+            || isSet(databasePassword)
+            || databasePoolSize != null)) {
+      throw new InvalidConfig(
+          "--database-user, --database-password and --database-pool-size " + "need --database-url");
     }
     List<String> keys = new ArrayList<>();
-    if (apiKeys != null) {
-      for (String k : apiKeys) {
+    if (list(Opt.API_KEYS) != null) {
+      for (String k : list(Opt.API_KEYS)) {
         String key = k.trim();
         if (key.isEmpty()) {
           continue;
         }
         if (!API_KEY.matcher(key).matches()) {
           // The key itself is not echoed: it is a secret.
-          throw new InvalidConfig("--api-keys: each key must be at least 20 characters of "
-              + "a-z A-Z 0-9 = - (key number " + (keys.size() + 1) + " is not)");
+          throw new InvalidConfig(
+              "--api-keys: each key must be at least 20 characters of "
+                  + "a-z A-Z 0-9 = - (key number "
+                  + (keys.size() + 1)
+                  + " is not)");
         }
         keys.add(key);
       }
     }
-    requireWholeSeconds(accessTokenValidity, "--access-token-validity");
-    requireWholeSeconds(refreshTokenValidity, "--refresh-token-validity");
-    if (refreshTokenValidity.compareTo(accessTokenValidity) <= 0) {
-      throw new InvalidConfig("--refresh-token-validity (" + refreshTokenValidity
-          + ") must be longer than --access-token-validity (" + accessTokenValidity + ")");
-    }
-    if (signingKeyRotationInterval.compareTo(Duration.ofMinutes(1)) < 0) {
-      throw new InvalidConfig("--signing-key-rotation must be at least 1 minute");
-    }
-    if (refreshGracePeriod.isNegative()
-        || refreshGracePeriod.compareTo(accessTokenValidity) > 0) {
-      throw new InvalidConfig("--refresh-grace-period must be between 0 and "
-          + "--access-token-validity (" + accessTokenValidity + ")");
-    }
+    String logLevel = text(Opt.LOG_LEVEL);
     String level = logLevel.trim().toLowerCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
-      throw new InvalidConfig("--log-level must be one of off, error, warn, info, debug, trace; "
-          + "not '" + logLevel + "'");
+      throw new InvalidConfig(
+          "--log-level must be one of off, error, warn, info, debug, trace; "
+              + "not '"
+              + logLevel
+              + "'");
     }
     if (maxThreads < 8) {
       throw new InvalidConfig("--max-threads must be at least 8");
@@ -269,64 +586,145 @@ final class Cli {
     if (shutdownTimeout.isNegative()) {
       throw new InvalidConfig("--shutdown-timeout must not be negative");
     }
-    return new ServerConfig(host.trim(), port, databaseUrl, databaseUser,
-        isSet(databasePassword) ? databasePassword : null, databasePoolSize,
-        dataDir != null ? dataDir : Path.of("hallpass-data"), inMemoryStore, keys,
-        accessTokenValidity, refreshTokenValidity, signingKeyRotationInterval, refreshGracePeriod,
-        level, maxThreads, shutdownTimeout);
+    ServerConfig config =
+        new ServerConfig(
+            host.trim(),
+            port,
+            databaseUrl,
+            text(Opt.DATABASE_USER),
+            isSet(databasePassword) ? databasePassword : null,
+            databasePoolSize,
+            dataDir != null ? dataDir : Path.of("hallpass-data"),
+            inMemoryStore,
+            keys,
+            duration(Opt.ACCESS_TOKEN_VALIDITY),
+            duration(Opt.REFRESH_TOKEN_VALIDITY),
+            duration(Opt.SIGNING_KEY_ROTATION),
+            duration(Opt.REFRESH_GRACE_PERIOD),
+            level,
+            maxThreads,
+            shutdownTimeout);
+    // The engine builder's setters judge its values now, with no I/O; conflicts between them
+    // (build()) and the store's settings are judged when the server starts.
+    checked(config::engineSettings);
+    return config;
   }
 
   private static boolean isSet(String s) {
     return s != null && !s.isEmpty();
   }
 
-  private static void requireWholeSeconds(Duration d, String option) {
-    if (d.compareTo(Duration.ofSeconds(1)) < 0 || d.getNano() != 0) {
-      throw new InvalidConfig(option + " must be a whole number of seconds, at least 1s");
-    }
-  }
-
   /** Seconds, a number with a unit (s, m, h, d), or ISO-8601. */
-  static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-    @Override
-    public Duration convert(String value) {
-      String v = value.trim().toLowerCase(Locale.ROOT);
-      try {
-        if (v.startsWith("p")) {
-          return Duration.parse(v.toUpperCase(Locale.ROOT));
-        }
-        if (!v.isEmpty() && Character.isDigit(v.charAt(v.length() - 1))) {
-          return Duration.ofSeconds(Long.parseLong(v));
-        }
-        if (v.length() > 1) {
-          long n = Long.parseLong(v.substring(0, v.length() - 1));
-          switch (v.charAt(v.length() - 1)) {
-            case 's':
-              return Duration.ofSeconds(n);
-            case 'm':
-              return Duration.ofMinutes(n);
-            case 'h':
-              return Duration.ofHours(n);
-            case 'd':
-              return Duration.ofDays(n);
-            default:
-              break;
-          }
-        }
-      } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
-        // reported below
+  static Duration duration(String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.startsWith("p")) {
+        return Duration.parse(v.toUpperCase(Locale.ROOT));
       }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a duration "
-          + "(use seconds, or 30s, 15m, 1h, 7d, or ISO-8601 like PT1H)");
+      if (!v.isEmpty() && Character.isDigit(v.charAt(v.length() - 1))) {
+        return Duration.ofSeconds(Long.parseLong(v));
+      }
+      if (v.length() > 1) {
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        switch (v.charAt(v.length() - 1)) {
+          case 's':
+            return Duration.ofSeconds(n);
+          case 'm':
+            return Duration.ofMinutes(n);
+          case 'h':
+            return Duration.ofHours(n);
+          case 'd':
+            return Duration.ofDays(n);
+          default:
+            break;
+        }
+      }
+    } catch (NumberFormatException | DateTimeParseException | ArithmeticException e) {
+      // reported below
     }
+    throw new IllegalArgumentException(
+        "'"
+            + value
+            + "' is not a duration "
+            + "(use seconds, or 30s, 15m, 1h, 7d, or ISO-8601 like PT1H)");
   }
 
-  /** The version from the jar's manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Cli.class.getPackage().getImplementationVersion();
-      return new String[] {"hallpass-server " + (v != null ? v : "(development build)")};
+  /** The version line, from the jar's manifest. */
+  static String version() {
+    String v = Cli.class.getPackage().getImplementationVersion();
+    return NAME + " " + (v != null ? v : "(development build)");
+  }
+
+  /** The {@code --help} text. */
+  static String usage() {
+    String nl = System.lineSeparator();
+    StringBuilder out = new StringBuilder();
+    out.append("Usage: ").append(NAME).append(" [option...]").append(nl);
+    wrap(
+        out,
+        "Hallpass as a standalone session service: a drop-in core for the SuperTokens "
+            + "backend SDKs (core driver interface 5.4).",
+        0,
+        0);
+    out.append(nl);
+    for (Opt o : Opt.values()) {
+      String left =
+          "      "
+              + o.name
+              + (o.label == null
+                  ? ""
+                  : "=" + o.label + (o.kind == Kind.LIST ? "[," + o.label + "...]" : ""));
+      optionLine(out, left, o.description);
     }
+    optionLine(out, "  -h, --help", "Show this help message and exit.");
+    optionLine(out, "  -V, --version", "Print version information and exit.");
+    out.append(nl);
+    wrap(
+        out,
+        "Durations: seconds (3600), or with a unit (30s, 15m, 1h, 7d), or ISO-8601 (PT1H).",
+        0,
+        0);
+    wrap(
+        out,
+        "Exit codes: 0 stopped cleanly, 1 start-up failed (database, port), 2 invalid "
+            + "options.",
+        0,
+        0);
+    return out.toString();
+  }
+
+  /** One option of the help: its name, then its description from {@link #HELP_INDENT} on. */
+  private static void optionLine(StringBuilder out, String left, String description) {
+    if (left.length() < HELP_INDENT - 1) {
+      out.append(left).append(" ".repeat(HELP_INDENT - left.length()));
+    } else {
+      out.append(left).append(System.lineSeparator()).append(" ".repeat(HELP_INDENT));
+    }
+    wrap(out, description, HELP_INDENT, HELP_INDENT + 2);
+  }
+
+  /**
+   * Appends {@code text} word-wrapped to lines shorter than {@link #HELP_WIDTH}; the first line is
+   * taken to start at column {@code first} (already written), the others are indented to {@code
+   * rest}.
+   */
+  private static void wrap(StringBuilder out, String text, int first, int rest) {
+    int column = first;
+    boolean lineStart = true;
+    for (String word : Arrays.asList(text.split(" "))) {
+      if (!lineStart && column + 1 + word.length() >= HELP_WIDTH) {
+        out.append(System.lineSeparator()).append(" ".repeat(rest));
+        column = rest;
+        lineStart = true;
+      }
+      if (!lineStart) {
+        out.append(' ');
+        column++;
+      }
+      out.append(word);
+      column += word.length();
+      lineStart = false;
+    }
+    out.append(System.lineSeparator());
   }
 }

@@ -19,18 +19,22 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The core driver interface's endpoints, each a thin mapping between its JSON and one or two
- * {@link Hallpass} calls. All session logic is the engine's; this class only translates.
+ * The core driver interface's endpoints, each a thin mapping between its JSON and one or two {@link
+ * Hallpass} calls. All session logic is the engine's; this class only translates.
  *
- * <p>Results about the caller's credentials are HTTP 200 with a {@code status}; malformed input is a
- * {@link BadRequest}; engine failures (GENERAL_ERROR) propagate to the handler, which answers 500.
+ * <p>Results about the caller's credentials are HTTP 200 with a {@code status}; malformed input is
+ * a {@link BadRequest}; engine failures (GENERAL_ERROR) propagate to the handler, which answers
+ * 500.
  */
 final class CoreDriverApi {
   private static final Logger LOG = LoggerFactory.getLogger(CoreDriverApi.class);
+
   /** The core driver interface versions this server speaks. */
   static final List<String> CDI_VERSIONS = List.of("5.4");
+
   static final String OK = "OK";
   static final String TOKEN_THEFT_DETECTED = "TOKEN_THEFT_DETECTED";
+
   /** {@code /recipe/jwt} validity cap (about 3,000 years): keeps {@code exp} far from overflow. */
   private static final long MAX_JWT_VALIDITY_SECONDS = 100_000_000_000L;
 
@@ -57,11 +61,18 @@ final class CoreDriverApi {
   Reply jwks(Call call) {
     JsonWebKeySet set = hallpass.getJwks();
     long maxAge = Math.max(0, Duration.between(clock.instant(), set.getCacheUntil()).getSeconds());
-    return new Reply(200, Reply.JSON, set.toJson().getBytes(StandardCharsets.UTF_8),
+    return new Reply(
+        200,
+        Reply.JSON,
+        set.toJson().getBytes(StandardCharsets.UTF_8),
         Map.of("Cache-Control", "max-age=" + maxAge));
   }
 
-  /** POST /recipe/session: a new session. */
+  /**
+   * POST /recipe/session: a new session. A payload over the engine's limits (2,048 JSON characters,
+   * or an access token over 4,000 characters) is a 400 naming the limit, as for every call that
+   * sets the payload.
+   */
   Reply createSession(Call call) {
     Json in = call.json();
     String userId = in.requiredString("userId");
@@ -74,7 +85,14 @@ final class CoreDriverApi {
     return Reply.json(issued(s, enableAntiCsrf));
   }
 
-  /** POST /recipe/session/verify: the SDK asks only to check the database or for old tokens. */
+  /**
+   * POST /recipe/session/verify: the SDK asks to check the database, and once for each token issued
+   * by a refresh (it carries {@code parentRefreshTokenHash1}): the engine then marks the new
+   * refresh token as received and re-issues the access token without that claim, which is returned
+   * as {@code accessToken} for the SDK to set. A token of a refresh token that was replaced (two
+   * holders of one lineage) revokes the session: answered UNAUTHORISED, since the SDKs read any
+   * other status of this call as TRY_REFRESH_TOKEN.
+   */
   Reply verifySession(Call call) {
     Json in = call.json();
     String accessToken = in.requiredString("accessToken");
@@ -83,13 +101,15 @@ final class CoreDriverApi {
     boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
     boolean checkDatabase = in.optionalBoolean("checkDatabase", false);
     try {
-      Session s = hallpass.getSession(
-          accessToken, antiCsrfToken, doAntiCsrfCheck && enableAntiCsrf, checkDatabase);
+      Session s =
+          hallpass.getSession(
+              accessToken, antiCsrfToken, doAntiCsrfCheck && enableAntiCsrf, checkDatabase);
       metrics.sessionsVerified.increment();
       Map<String, Object> out = status(OK);
       out.put("session", sessionJson(s));
       if (!s.getAccessToken().equals(accessToken)) {
-        // The payload was changed by handle: the SDK sets this new token on its response.
+        // Re-issued: without the parent claim (first use after a refresh), or with the payload
+        // changed by handle (checkDatabase). The SDK sets this token on its response.
         out.put("accessToken", tokenJson(s.getAccessToken()));
       }
       return Reply.json(out);
@@ -111,8 +131,7 @@ final class CoreDriverApi {
       return Reply.json(issued(s, enableAntiCsrf));
     } catch (HallpassException e) {
       if (e.getType() == HallpassException.Type.TOKEN_THEFT_DETECTED) {
-        metrics.theftDetected.increment();
-        LOG.warn("refresh token reuse: session {} revoked", e.getSessionHandle());
+        metrics.theftDetected.increment(); // the engine logs it, with the session's handle
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("handle", e.getSessionHandle());
         session.put("userId", e.getUserId());
@@ -136,8 +155,8 @@ final class CoreDriverApi {
     Map<String, Object> newPayload = in.optionalObject("userDataInJWT");
     try {
       Session s = hallpass.getSession(accessToken, null, false);
-      Map<String, Object> payload = newPayload != null ? newPayload
-          : hallpass.getJWTPayload(s.getHandle());
+      Map<String, Object> payload =
+          newPayload != null ? newPayload : hallpass.getJWTPayload(s.getHandle());
       validatedRun(() -> s.updateJWTPayload(payload));
       Map<String, Object> out = status(OK);
       out.put("session", sessionJson(s));
@@ -148,17 +167,26 @@ final class CoreDriverApi {
         return credentialError(e);
       }
     }
-    // getSession checks the signature before expiry, so TRY_REFRESH_TOKEN (with no anti-CSRF
-    // check asked) means a token this service signed that has expired: its claims are genuine.
+    // TRY_REFRESH_TOKEN without an anti-CSRF check: a token this service signed (getSession checks
+    // the signature first) that has expired, or one of a refresh token since replaced. Only an
+    // expired one may still set the payload; the SDKs know OK and UNAUTHORISED here.
     Map<String, Object> claims = Json.claimsOf(accessToken);
+    if (clock.millis() < ((Number) claims.get("exp")).longValue() * 1000) {
+      return unauthorised("the access token's refresh token was replaced");
+    }
     String handle = (String) claims.get("sessionHandle");
+    String userId = (String) claims.get("sub");
     try {
-      Map<String, Object> payload = newPayload != null ? newPayload
-          : hallpass.getJWTPayload(handle);
+      // The session must still belong to the token's user, as a database check requires.
+      if (!hallpass.getSessionInformation(handle).getUserId().equals(userId)) {
+        return unauthorised("session does not exist");
+      }
+      Map<String, Object> payload =
+          newPayload != null ? newPayload : hallpass.getJWTPayload(handle);
       validatedRun(() -> hallpass.updateJWTPayload(handle, payload));
       Map<String, Object> session = new LinkedHashMap<>();
       session.put("handle", handle);
-      session.put("userId", claims.get("sub"));
+      session.put("userId", userId);
       session.put("recipeUserId", claims.get("rsub"));
       session.put("userDataInJWT", payload);
       session.put("tenantId", claims.get("tId"));
@@ -248,7 +276,12 @@ final class CoreDriverApi {
     return Reply.json(out);
   }
 
-  /** POST /recipe/jwt: a JWT for other services, signed with the current session key. */
+  /**
+   * POST /recipe/jwt: a JWT for other services, signed with the current session key. It must never
+   * pass for a session: the engine refuses payloads with the session-only claims ({@code
+   * sessionHandle}, {@code refreshTokenHash1}, {@code parentRefreshTokenHash1}, {@code
+   * antiCsrfToken}), answered 400 with its reason.
+   */
   Reply createJwt(Call call) {
     Json in = call.json();
     Map<String, Object> payload = in.requiredObject("payload");
@@ -296,8 +329,15 @@ final class CoreDriverApi {
     Map<String, Object> out = status(OK);
     out.put("session", sessionJson(s));
     out.put("accessToken", tokenJson(t.getAccessToken()));
-    out.put("refreshToken", Map.of("token", t.getRefreshToken(),
-        "expiry", t.getRefreshTokenExpiry().toEpochMilli(), "createdTime", createdMillis));
+    out.put(
+        "refreshToken",
+        Map.of(
+            "token",
+            t.getRefreshToken(),
+            "expiry",
+            t.getRefreshTokenExpiry().toEpochMilli(),
+            "createdTime",
+            createdMillis));
     if (enableAntiCsrf && t.getAntiCsrfToken() != null) {
       out.put("antiCsrfToken", t.getAntiCsrfToken());
     }
@@ -317,9 +357,13 @@ final class CoreDriverApi {
   /** {@code {token, expiry, createdTime}} of an access token this engine just issued. */
   private static Map<String, Object> tokenJson(String accessToken) {
     Map<String, Object> claims = Json.claimsOf(accessToken);
-    return Map.of("token", accessToken,
-        "expiry", ((Number) claims.get("exp")).longValue() * 1000,
-        "createdTime", ((Number) claims.get("iat")).longValue() * 1000);
+    return Map.of(
+        "token",
+        accessToken,
+        "expiry",
+        ((Number) claims.get("exp")).longValue() * 1000,
+        "createdTime",
+        ((Number) claims.get("iat")).longValue() * 1000);
   }
 
   private static long issuedAtMillis(String accessToken) {
@@ -332,9 +376,17 @@ final class CoreDriverApi {
     return m;
   }
 
-  /** UNAUTHORISED and TRY_REFRESH_TOKEN as results; anything else is not the caller's doing. */
-  private static Reply credentialError(HallpassException e) {
+  /**
+   * UNAUTHORISED and TRY_REFRESH_TOKEN as results. TOKEN_THEFT_DETECTED outside a refresh (an
+   * access token of a replaced refresh token was used; the engine revoked the session) is
+   * UNAUTHORISED, the status these calls have for a revoked session. Anything else is not the
+   * caller's doing and propagates (500).
+   */
+  private Reply credentialError(HallpassException e) {
     switch (e.getType()) {
+      case TOKEN_THEFT_DETECTED:
+        metrics.theftDetected.increment(); // the engine logs it, with the session's handle
+        return unauthorised("token theft detected: the session was revoked");
       case UNAUTHORISED:
       case TRY_REFRESH_TOKEN:
         Map<String, Object> out = status(e.getType().name());
@@ -343,6 +395,12 @@ final class CoreDriverApi {
       default:
         throw e;
     }
+  }
+
+  private static Reply unauthorised(String message) {
+    Map<String, Object> out = status(HallpassException.Type.UNAUTHORISED.name());
+    out.put("message", message);
+    return Reply.json(out);
   }
 
   /** Runs an engine call whose IllegalArgumentException means the caller's input is invalid. */
@@ -355,10 +413,11 @@ final class CoreDriverApi {
   }
 
   private static void validatedRun(Runnable call) {
-    validated(() -> {
-      call.run();
-      return null;
-    });
+    validated(
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   /**
@@ -368,9 +427,10 @@ final class CoreDriverApi {
   private void warnIfStaticKeyAsked(Json in) {
     if (!in.optionalBoolean("useDynamicSigningKey", true)
         && staticKeyWarned.compareAndSet(false, true)) {
-      LOG.warn("a client asked for static access-token signing keys; Hallpass signs with its "
-          + "rotating keys only (kid d-...), which SDKs configured with "
-          + "useDynamicAccessTokenSigningKey=false reject");
+      LOG.warn(
+          "a client asked for static access-token signing keys; Hallpass signs with its "
+              + "rotating keys only (kid d-...), which SDKs configured with "
+              + "useDynamicAccessTokenSigningKey=false reject");
     }
   }
 }

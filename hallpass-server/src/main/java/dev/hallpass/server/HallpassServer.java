@@ -1,15 +1,22 @@
 package dev.hallpass.server;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.SessionStores;
 import dev.hallpass.jdbc.JdbcSessionStores;
 import dev.hallpass.spi.SessionStore;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Handler;
@@ -37,6 +44,15 @@ import org.slf4j.LoggerFactory;
 final class HallpassServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HallpassServer.class);
 
+  /**
+   * Jetty's {@code MemoryUtils} computes this value, which nothing in Jetty's server reads, by
+   * asking the platform MBean server for a VM option: that starts JMX, about 230 classes and 0.1 to
+   * 0.2 s of CPU at start-up (BENCHMARKS.md). Set to what that lookup finds with compressed
+   * references (16), it is only read, never looked up.
+   */
+  private static final String JETTY_REFERENCES_PER_CACHE_LINE =
+      "org.eclipse.jetty.util.referencesPerCacheLine";
+
   private final Server jetty;
   private final ServerConnector connector;
   private final GracefulHandler graceful;
@@ -45,8 +61,12 @@ final class HallpassServer implements AutoCloseable {
   private final int port;
   private boolean closed;
 
-  private HallpassServer(Server jetty, ServerConnector connector, GracefulHandler graceful,
-      Hallpass engine, Metrics metrics) {
+  private HallpassServer(
+      Server jetty,
+      ServerConnector connector,
+      GracefulHandler graceful,
+      Hallpass engine,
+      Metrics metrics) {
     this.jetty = jetty;
     this.connector = connector;
     this.graceful = graceful;
@@ -60,18 +80,33 @@ final class HallpassServer implements AutoCloseable {
    * signing keys) is built on a second thread while Jetty starts: requests that arrive in between
    * wait for it, so the first answer, {@code /hello} included, comes from a ready server.
    *
+   * @throws Cli.InvalidConfig when the engine's or the store's builder rejects a setting (its
+   *     message, with the options it concerns)
    * @throws dev.hallpass.HallpassException GENERAL_ERROR when the database cannot be opened
    * @throws Exception when Jetty cannot start (the port is taken, say)
    */
   static HallpassServer start(ServerConfig config, Clock clock) throws Exception {
+    return start(config, clock, UnaryOperator.identity());
+  }
+
+  /** {@link #start(ServerConfig, Clock)} with the opened store wrapped (tests). */
+  static HallpassServer start(
+      ServerConfig config, Clock clock, UnaryOperator<SessionStore> storeWrapper) throws Exception {
+    if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
+      System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
+    }
+    // First, so that the engine (the longer part) starts as early as possible.
     CompletableFuture<Hallpass> engineBuilt = new CompletableFuture<>();
-    Thread builder = new Thread(() -> {
-      try {
-        engineBuilt.complete(buildEngine(config, clock));
-      } catch (Throwable e) {
-        engineBuilt.completeExceptionally(e);
-      }
-    }, "hallpass-engine-start");
+    Thread builder =
+        new Thread(
+            () -> {
+              try {
+                engineBuilt.complete(buildEngine(config, clock, storeWrapper));
+              } catch (Throwable e) {
+                engineBuilt.completeExceptionally(e);
+              }
+            },
+            "hallpass-engine-start");
     builder.start();
 
     Metrics metrics = new Metrics();
@@ -104,6 +139,9 @@ final class HallpassServer implements AutoCloseable {
       metrics.close();
       throw e;
     }
+    if (!engineBuilt.isDone()) {
+      warmUp(); // while this thread would only wait
+    }
     Hallpass engine;
     try {
       engine = engineBuilt.join();
@@ -113,28 +151,37 @@ final class HallpassServer implements AutoCloseable {
       metrics.close();
       throw unwrap(e);
     }
-    gate.open(new ApiHandler(new CoreDriverApi(engine, metrics, clock),
-        new ApiKeys(config.apiKeys()), metrics));
+    gate.open(
+        new ApiHandler(
+            new CoreDriverApi(engine, metrics, clock), new ApiKeys(config.apiKeys()), metrics));
     return new HallpassServer(jetty, connector, graceful, engine, metrics);
   }
 
-  private static Hallpass buildEngine(ServerConfig config, Clock clock) {
-    SessionStore store = openStore(config);
+  private static Hallpass buildEngine(
+      ServerConfig config, Clock clock, UnaryOperator<SessionStore> storeWrapper) {
+    Hallpass.Builder settings = Cli.checked(() -> config.engineSettings().clock(clock));
+    SessionStore store = storeWrapper.apply(Cli.checked(() -> openStore(config, clock)));
     try {
-      return Hallpass.builder()
-          .store(store)
-          .clock(clock)
-          // The SDK decides per request whether anti-CSRF applies (enableAntiCsrf); tokens always
-          // carry one so that either choice can be honoured.
-          .antiCsrf(true)
-          .accessTokenValidity(config.accessTokenValidity())
-          .refreshTokenValidity(config.refreshTokenValidity())
-          .signingKeyRotationInterval(config.signingKeyRotationInterval())
-          .refreshGracePeriod(config.refreshGracePeriod())
-          .build();
+      return Cli.checked(() -> settings.store(store).build());
     } catch (RuntimeException e) {
       store.close();
       throw e;
+    }
+  }
+
+  /**
+   * Loads and initialises what the engine needs once its store is open, in parallel with the
+   * store's start, so that the engine thread finds it ready: Jackson's object mapper and map
+   * serialization (about 300 classes; the engine writes each signing key's JWT header with it) and
+   * the JDK's RSA key factory. Nothing made here is kept; a failure is left to the real use to
+   * report.
+   */
+  private static void warmUp() {
+    try {
+      Json.MAPPER.writeValueAsString(new LinkedHashMap<>(Map.of("kid", "k", "version", "5")));
+      KeyFactory.getInstance("RSA");
+    } catch (IOException | GeneralSecurityException | RuntimeException e) {
+      // not this method's to report
     }
   }
 
@@ -185,19 +232,25 @@ final class HallpassServer implements AutoCloseable {
     }
   }
 
-  private static SessionStore openStore(ServerConfig config) {
+  private static SessionStore openStore(ServerConfig config, Clock clock) {
     if (config.inMemoryStore()) {
-      return SessionStore.inMemory();
+      // The store's clock times refresh grace periods: the same clock as the engine's.
+      return SessionStores.inMemory(clock);
     }
     if (config.databaseUrl() == null) {
       return JdbcSessionStores.embedded(config.dataDir());
     }
-    return JdbcSessionStores.builder()
-        .jdbcUrl(config.databaseUrl())
-        .username(config.databaseUser())
-        .password(config.databasePassword())
-        .maximumPoolSize(config.databasePoolSize())
-        .build();
+    JdbcSessionStores.Builder b = JdbcSessionStores.builder().jdbcUrl(config.databaseUrl());
+    if (config.databaseUser() != null) {
+      b.username(config.databaseUser());
+    }
+    if (config.databasePassword() != null) {
+      b.password(config.databasePassword());
+    }
+    if (config.databasePoolSize() != null) {
+      b.maximumPoolSize(config.databasePoolSize());
+    }
+    return b.build();
   }
 
   /** Jetty's own errors (malformed HTTP, oversized headers): status and reason as plain text. */
@@ -206,8 +259,11 @@ final class HallpassServer implements AutoCloseable {
     int status = s instanceof Integer ? (Integer) s : 500;
     response.setStatus(status);
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, Reply.TEXT);
-    response.write(true, ByteBuffer.wrap(
-        (status + " " + HttpStatus.getMessage(status)).getBytes(StandardCharsets.UTF_8)), callback);
+    response.write(
+        true,
+        ByteBuffer.wrap(
+            (status + " " + HttpStatus.getMessage(status)).getBytes(StandardCharsets.UTF_8)),
+        callback);
     return true;
   }
 

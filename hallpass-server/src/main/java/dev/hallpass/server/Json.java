@@ -16,14 +16,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON in and out of the HTTP API: one strict mapper (duplicate keys and trailing data are
- * errors), and typed field access whose failures are {@link BadRequest}s naming the field.
+ * JSON in and out of the HTTP API: one strict mapper (duplicate keys and trailing data are errors),
+ * and typed field access whose failures are {@link BadRequest}s naming the field.
  */
 final class Json {
-  static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
 
   private final ObjectNode node;
@@ -39,10 +40,11 @@ final class Json {
       n = MAPPER.readTree(body);
     } catch (IOException e) {
       // Only the position: Jackson's own message may quote the input, which may hold a token.
-      com.fasterxml.jackson.core.JsonLocation at = e instanceof JsonProcessingException
-          ? ((JsonProcessingException) e).getLocation() : null;
-      throw new BadRequest("Invalid JSON input" + (at == null ? ""
-          : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
+      com.fasterxml.jackson.core.JsonLocation at =
+          e instanceof JsonProcessingException ? ((JsonProcessingException) e).getLocation() : null;
+      throw new BadRequest(
+          "Invalid JSON input"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr()));
     }
     if (n == null || !n.isObject()) {
       throw new BadRequest("Invalid JSON input: the body must be a JSON object");
@@ -59,8 +61,8 @@ final class Json {
   }
 
   /**
-   * The claims of a JWT this server's engine issued or already verified (no signature check
-   * here: callers pass only such tokens).
+   * The claims of a JWT this server's engine issued or already verified (no signature check here:
+   * callers pass only such tokens).
    */
   static Map<String, Object> claimsOf(String jwt) {
     int a = jwt.indexOf('.');
@@ -75,8 +77,8 @@ final class Json {
   String requiredString(String field) {
     String s = optionalString(field);
     if (s == null) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: a string is "
-          + "required");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: a string is " + "required");
     }
     return s;
   }
@@ -87,8 +89,8 @@ final class Json {
       return null;
     }
     if (!v.isTextual()) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: it must be a "
-          + "string");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: it must be a " + "string");
     }
     return v.textValue();
   }
@@ -96,8 +98,8 @@ final class Json {
   boolean requiredBoolean(String field) {
     JsonNode v = node.get(field);
     if (v == null || !v.isBoolean()) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: a boolean is "
-          + "required");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: a boolean is " + "required");
     }
     return v.booleanValue();
   }
@@ -108,8 +110,8 @@ final class Json {
       return absent;
     }
     if (!v.isBoolean()) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: it must be a "
-          + "boolean");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: it must be a " + "boolean");
     }
     return v.booleanValue();
   }
@@ -117,10 +119,20 @@ final class Json {
   /** A whole number in {@code [min, max]}. */
   long requiredLong(String field, long min, long max) {
     JsonNode v = node.get(field);
-    if (v == null || !v.isIntegralNumber() || !v.canConvertToLong()
-        || v.longValue() < min || v.longValue() > max) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: a whole number "
-          + "between " + min + " and " + max + " is required");
+    if (v == null
+        || !v.isIntegralNumber()
+        || !v.canConvertToLong()
+        || v.longValue() < min
+        || v.longValue() > max) {
+      throw new BadRequest(
+          "Field name '"
+              + field
+              + "' is invalid in JSON input: a whole number "
+              + "between "
+              + min
+              + " and "
+              + max
+              + " is required");
     }
     return v.longValue();
   }
@@ -128,8 +140,8 @@ final class Json {
   Map<String, Object> requiredObject(String field) {
     Map<String, Object> m = optionalObject(field);
     if (m == null) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: an object is "
-          + "required");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: an object is " + "required");
     }
     return m;
   }
@@ -140,8 +152,8 @@ final class Json {
       return null;
     }
     if (!v.isObject()) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: it must be an "
-          + "object");
+      throw new BadRequest(
+          "Field name '" + field + "' is invalid in JSON input: it must be an " + "object");
     }
     return MAPPER.convertValue(v, MAP);
   }
@@ -153,14 +165,20 @@ final class Json {
       return null;
     }
     if (!v.isArray()) {
-      throw new BadRequest("Field name '" + field + "' is invalid in JSON input: it must be an "
-          + "array of strings");
+      throw new BadRequest(
+          "Field name '"
+              + field
+              + "' is invalid in JSON input: it must be an "
+              + "array of strings");
     }
     List<String> out = new ArrayList<>(v.size());
     for (JsonNode e : v) {
       if (!e.isTextual() || e.textValue().isEmpty()) {
-        throw new BadRequest("Field name '" + field + "' is invalid in JSON input: every element "
-            + "must be a non-empty string");
+        throw new BadRequest(
+            "Field name '"
+                + field
+                + "' is invalid in JSON input: every element "
+                + "must be a non-empty string");
       }
       out.add(e.textValue());
     }

@@ -13,15 +13,19 @@ final class Metrics {
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  final Counter sessionsCreated = counter("hallpass.session.creations",
-      "Sessions created (POST /recipe/session)");
-  final Counter sessionsRefreshed = counter("hallpass.session.refreshes",
-      "Successful refreshes (POST /recipe/session/refresh)");
-  final Counter sessionsVerified = counter("hallpass.session.verifications",
-      "Successful server-side verifications (POST /recipe/session/verify); the SDKs verify most "
-          + "access tokens themselves against the JWKS");
-  final Counter theftDetected = counter("hallpass.token.thefts.detected",
-      "Refresh-token replays answered TOKEN_THEFT_DETECTED (the session was revoked)");
+  final Counter sessionsCreated =
+      counter("hallpass.session.creations", "Sessions created (POST /recipe/session)");
+  final Counter sessionsRefreshed =
+      counter("hallpass.session.refreshes", "Successful refreshes (POST /recipe/session/refresh)");
+  final Counter sessionsVerified =
+      counter(
+          "hallpass.session.verifications",
+          "Successful server-side verifications (POST /recipe/session/verify); the SDKs verify most "
+              + "access tokens themselves against the JWKS");
+  final Counter theftDetected =
+      counter(
+          "hallpass.token.thefts.detected",
+          "Refresh-token replays answered TOKEN_THEFT_DETECTED (the session was revoked)");
 
   private Counter counter(String name, String help) {
     return Counter.builder(name).description(help).register(registry);

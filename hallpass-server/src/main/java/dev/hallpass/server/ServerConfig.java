@@ -1,26 +1,29 @@
 package dev.hallpass.server;
 
+import dev.hallpass.Hallpass;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
 /**
- * The server's validated settings. Built only by {@link Cli}, which checks every value and names
- * the offending option; this type checks nothing itself.
+ * The server's settings. Built only by {@link Cli}, which checks the server's own options; the
+ * engine's and the store's builders check theirs ({@link #engineSettings()}). This type checks
+ * nothing itself.
  *
  * @param host address to bind
  * @param port port to bind; 0 picks a free one
  * @param databaseUrl JDBC URL, or null for the embedded H2 database in {@code dataDir}
  * @param databaseUser may be null
  * @param databasePassword may be null; never printed
- * @param databasePoolSize connections in the pool (JDBC URL only)
+ * @param databasePoolSize connections in the pool (JDBC URL only), or null for the store's default
  * @param dataDir directory of the embedded H2 database
  * @param inMemoryStore keep sessions in this process's memory (tests and trials)
  * @param apiKeys accepted {@code api-key} values; empty means no key is required
  * @param accessTokenValidity lifetime of an access token
  * @param refreshTokenValidity lifetime of a session without refresh
  * @param signingKeyRotationInterval how long one signing key signs
- * @param refreshGracePeriod how long a just-replaced refresh token still answers with its child
+ * @param refreshGracePeriod how long a just-replaced refresh token still answers with its child, or
+ *     null for the engine's default (30 s, or the access-token validity if shorter)
  * @param logLevel SLF4J simple-logger level name
  * @param maxThreads the HTTP thread pool's size
  * @param shutdownTimeout how long a graceful stop waits for in-flight requests
@@ -31,7 +34,7 @@ record ServerConfig(
     String databaseUrl,
     String databaseUser,
     String databasePassword,
-    int databasePoolSize,
+    Integer databasePoolSize,
     Path dataDir,
     boolean inMemoryStore,
     List<String> apiKeys,
@@ -47,7 +50,30 @@ record ServerConfig(
     apiKeys = List.copyOf(apiKeys);
   }
 
-  /** Which store the settings select, for the start-up log line (no URL parameters, no password). */
+  /**
+   * The engine's settings (all but the store and the clock). The builder's setters check each value
+   * at once ({@link IllegalArgumentException} naming the option); {@link Cli} calls this to report
+   * them before anything starts. (Here rather than in {@link HallpassServer}, whose logger must not
+   * be created before {@link Main} has set the log level.)
+   */
+  Hallpass.Builder engineSettings() {
+    Hallpass.Builder b =
+        Hallpass.builder()
+            // The SDK decides per request whether anti-CSRF applies (enableAntiCsrf); tokens always
+            // carry one so that either choice can be honoured.
+            .antiCsrf(true)
+            .accessTokenValidity(accessTokenValidity)
+            .refreshTokenValidity(refreshTokenValidity)
+            .signingKeyRotationInterval(signingKeyRotationInterval);
+    if (refreshGracePeriod != null) {
+      b.refreshGracePeriod(refreshGracePeriod);
+    }
+    return b;
+  }
+
+  /**
+   * Which store the settings select, for the start-up log line (no URL parameters, no password).
+   */
   String storeDescription() {
     if (inMemoryStore) {
       return "in-memory (sessions are lost on exit)";
@@ -67,9 +93,26 @@ record ServerConfig(
 
   @Override
   public String toString() {
-    return "ServerConfig{host=" + host + ", port=" + port + ", store=" + storeDescription()
-        + ", apiKeys=" + apiKeys.size() + " configured, accessTokenValidity=" + accessTokenValidity
-        + ", refreshTokenValidity=" + refreshTokenValidity + ", signingKeyRotationInterval="
-        + signingKeyRotationInterval + ", logLevel=" + logLevel + ", maxThreads=" + maxThreads + "}";
+    return "ServerConfig{host="
+        + host
+        + ", port="
+        + port
+        + ", store="
+        + storeDescription()
+        + ", apiKeys="
+        + apiKeys.size()
+        + " configured, accessTokenValidity="
+        + accessTokenValidity
+        + ", refreshTokenValidity="
+        + refreshTokenValidity
+        + ", signingKeyRotationInterval="
+        + signingKeyRotationInterval
+        + ", refreshGracePeriod="
+        + (refreshGracePeriod == null ? "default" : refreshGracePeriod)
+        + ", logLevel="
+        + logLevel
+        + ", maxThreads="
+        + maxThreads
+        + "}";
   }
 }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /** HTTP plumbing: API keys, cdi-version, prefixes, body limits, routing. */
 class ApiHandlerTest {
-  private static final String CREATE = "{\"userId\":\"u\",\"userDataInJWT\":{},"
-      + "\"userDataInDatabase\":{},\"enableAntiCsrf\":false}";
+  private static final String CREATE =
+      "{\"userId\":\"u\",\"userDataInJWT\":{},"
+          + "\"userDataInDatabase\":{},\"enableAntiCsrf\":false}";
   private static TestServer t;
 
   @BeforeAll
@@ -36,8 +37,8 @@ class ApiHandlerTest {
 
   private static void assertText(HttpResponse<String> r, int status, String fragment) {
     assertThat(r.statusCode()).as("body: %s", r.body()).isEqualTo(status);
-    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("text/plain"));
+    assertThat(r.headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(r.body()).contains(fragment);
   }
 
@@ -47,24 +48,31 @@ class ApiHandlerTest {
 
   @Test
   void missingApiKey_is401() throws Exception {
-    HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri("/recipe/session"))
-        .header("cdi-version", "5.4").POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    HttpResponse<String> r =
+        bare(
+            HttpRequest.newBuilder(t.uri("/recipe/session"))
+                .header("cdi-version", "5.4")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
     assertText(r, 401, "Invalid API key");
   }
 
   @Test
   void wrongApiKey_is401_andCreatesNothing() throws Exception {
-    HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri("/recipe/session"))
-        .header("api-key", TestServer.API_KEY + "x")
-        .POST(HttpRequest.BodyPublishers.ofString(CREATE.replace("\"u\"", "\"nokey\""))));
+    HttpResponse<String> r =
+        bare(
+            HttpRequest.newBuilder(t.uri("/recipe/session"))
+                .header("api-key", TestServer.API_KEY + "x")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE.replace("\"u\"", "\"nokey\""))));
     assertText(r, 401, "Invalid API key");
     assertThat(sessionsOf("nokey")).isZero();
   }
 
   @Test
   void publicEndpoints_needNoApiKey() throws Exception {
-    for (String path : new String[] {"/hello", "/", "/apiversion", "/.well-known/jwks.json",
-        "/recipe/jwt/jwks", "/metrics"}) {
+    for (String path :
+        new String[] {
+          "/hello", "/", "/apiversion", "/.well-known/jwks.json", "/recipe/jwt/jwks", "/metrics"
+        }) {
       HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri(path)).GET());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
     }
@@ -79,15 +87,18 @@ class ApiHandlerTest {
 
   @Test
   void unsupportedCdiVersion_is400() throws Exception {
-    HttpResponse<String> r = bare(t.sdk("/recipe/session/user?userId=u")
-        .setHeader("cdi-version", "2.9").GET());
+    HttpResponse<String> r =
+        bare(t.sdk("/recipe/session/user?userId=u").setHeader("cdi-version", "2.9").GET());
     assertText(r, 400, "cdi-version '2.9' not supported");
   }
 
   @Test
   void absentCdiVersion_isAccepted() throws Exception {
-    HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri("/recipe/session/user?userId=u"))
-        .header("api-key", TestServer.API_KEY).GET());
+    HttpResponse<String> r =
+        bare(
+            HttpRequest.newBuilder(t.uri("/recipe/session/user?userId=u"))
+                .header("api-key", TestServer.API_KEY)
+                .GET());
     assertThat(r.statusCode()).isEqualTo(200);
   }
 
@@ -96,7 +107,9 @@ class ApiHandlerTest {
     assertText(t.post("/recipe/session", "{\"userId\": nope"), 400, "Invalid JSON input");
     assertText(t.post("/recipe/session", "[1,2]"), 400, "must be a JSON object");
     assertText(t.post("/recipe/session", ""), 400, "Invalid JSON input");
-    assertText(t.post("/recipe/session", "{\"userId\":\"a\",\"userId\":\"b\"}"), 400,
+    assertText(
+        t.post("/recipe/session", "{\"userId\":\"a\",\"userId\":\"b\"}"),
+        400,
         "Invalid JSON input");
     assertText(t.post("/recipe/session", CREATE + " trailing"), 400, "Invalid JSON input");
   }
@@ -111,31 +124,46 @@ class ApiHandlerTest {
   @Test
   void wrongTypes_andMissingFields_are400_namingTheField() throws Exception {
     assertText(t.post("/recipe/session", CREATE.replace("\"u\"", "42")), 400, "'userId'");
-    assertText(t.post("/recipe/session", CREATE.replace("false", "\"no\"")), 400,
-        "'enableAntiCsrf'");
-    assertText(t.post("/recipe/session", CREATE.replace("\"userDataInJWT\":{}",
-        "\"userDataInJWT\":[]")), 400, "'userDataInJWT'");
+    assertText(
+        t.post("/recipe/session", CREATE.replace("false", "\"no\"")), 400, "'enableAntiCsrf'");
+    assertText(
+        t.post("/recipe/session", CREATE.replace("\"userDataInJWT\":{}", "\"userDataInJWT\":[]")),
+        400,
+        "'userDataInJWT'");
     assertText(t.post("/recipe/session", "{\"userId\":\"u\"}"), 400, "'userDataInJWT'");
-    assertText(t.post("/recipe/session/refresh", "{\"refreshToken\":7,\"enableAntiCsrf\":true}"),
-        400, "'refreshToken'");
-    assertText(t.post("/recipe/session/verify", "{\"accessToken\":\"x\"}"), 400,
-        "'doAntiCsrfCheck'");
-    assertText(t.post("/recipe/session/remove", "{\"sessionHandles\":[1]}"), 400,
-        "'sessionHandles'");
+    assertText(
+        t.post("/recipe/session/refresh", "{\"refreshToken\":7,\"enableAntiCsrf\":true}"),
+        400,
+        "'refreshToken'");
+    assertText(
+        t.post("/recipe/session/verify", "{\"accessToken\":\"x\"}"), 400, "'doAntiCsrfCheck'");
+    assertText(
+        t.post("/recipe/session/remove", "{\"sessionHandles\":[1]}"), 400, "'sessionHandles'");
     assertText(t.post("/recipe/session/remove", "{}"), 400, "'userId'");
     assertText(t.get("/recipe/session"), 400, "'sessionHandle'");
-    assertText(t.get("/recipe/session/user?userId=u&fetchAcrossAllTenants=maybe"), 400,
+    assertText(
+        t.get("/recipe/session/user?userId=u&fetchAcrossAllTenants=maybe"),
+        400,
         "'fetchAcrossAllTenants'");
-    assertText(t.post("/recipe/jwt", "{\"payload\":{},\"validity\":0,\"algorithm\":\"RS256\"}"),
-        400, "'validity'");
+    assertText(
+        t.post("/recipe/jwt", "{\"payload\":{},\"validity\":0,\"algorithm\":\"RS256\"}"),
+        400,
+        "'validity'");
   }
 
   @Test
   void badInput_changesNothingStored() throws Exception {
-    assertText(t.post("/recipe/session", CREATE.replace("\"u\"", "\"badinput\"")
-        .replace("false", "1")), 400, "'enableAntiCsrf'");
-    assertText(t.post("/recipe/session", CREATE.replace("\"u\"", "\"badinput\"")
-        .replace("\"userDataInJWT\":{}", "\"userDataInJWT\":{\"sub\":\"x\"}")), 400,
+    assertText(
+        t.post("/recipe/session", CREATE.replace("\"u\"", "\"badinput\"").replace("false", "1")),
+        400,
+        "'enableAntiCsrf'");
+    assertText(
+        t.post(
+            "/recipe/session",
+            CREATE
+                .replace("\"u\"", "\"badinput\"")
+                .replace("\"userDataInJWT\":{}", "\"userDataInJWT\":{\"sub\":\"x\"}")),
+        400,
         "reserved claim name 'sub'");
     assertThat(sessionsOf("badinput")).isZero();
   }
@@ -146,22 +174,26 @@ class ApiHandlerTest {
     Arrays.fill(big, (byte) ' ');
     big[0] = '{';
     big[big.length - 1] = '}';
-    assertText(t.send(t.sdk("/recipe/session")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build()), 400, "larger than");
+    assertText(
+        t.send(t.sdk("/recipe/session").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build()),
+        400,
+        "larger than");
     // Without a Content-Length (chunked), the limit is enforced while reading.
-    HttpRequest.BodyPublisher chunked = new HttpRequest.BodyPublisher() {
-      private final HttpRequest.BodyPublisher inner = HttpRequest.BodyPublishers.ofByteArray(big);
+    HttpRequest.BodyPublisher chunked =
+        new HttpRequest.BodyPublisher() {
+          private final HttpRequest.BodyPublisher inner =
+              HttpRequest.BodyPublishers.ofByteArray(big);
 
-      @Override
-      public long contentLength() {
-        return -1;
-      }
+          @Override
+          public long contentLength() {
+            return -1;
+          }
 
-      @Override
-      public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
-        inner.subscribe(s);
-      }
-    };
+          @Override
+          public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+            inner.subscribe(s);
+          }
+        };
     assertText(t.send(t.sdk("/recipe/session").POST(chunked).build()), 400, "larger than");
   }
 
@@ -174,10 +206,11 @@ class ApiHandlerTest {
 
   @Test
   void tenantAndAppPrefixes_publicIsServed_othersAre400() throws Exception {
-    assertThat(ok200(t.post("/public/recipe/session", CREATE)).get("session").get("tenantId")
-        .asText()).isEqualTo("public");
-    assertThat(ok200(t.post("/appid-public/public/recipe/session", CREATE)).get("status")
-        .asText()).isEqualTo("OK");
+    assertThat(
+            ok200(t.post("/public/recipe/session", CREATE)).get("session").get("tenantId").asText())
+        .isEqualTo("public");
+    assertThat(ok200(t.post("/appid-public/public/recipe/session", CREATE)).get("status").asText())
+        .isEqualTo("OK");
     assertThat(ok200(t.get("/appid-public/recipe/session/user?userId=u")).has("sessionHandles"))
         .isTrue();
     assertText(t.post("/acme/recipe/session", CREATE), 400, "tenantId not found");
@@ -196,25 +229,30 @@ class ApiHandlerTest {
   @Test
   void jwks_isCacheable_untilTheNextKeyRotation() throws Exception {
     try (TestServer own = new TestServer("--signing-key-rotation", "1d")) {
-      HttpResponse<String> r = own.send(HttpRequest.newBuilder(
-          own.uri("/.well-known/jwks.json")).GET().build());
+      HttpResponse<String> r =
+          own.send(HttpRequest.newBuilder(own.uri("/.well-known/jwks.json")).GET().build());
       assertThat(r.headers().firstValue("cache-control")).hasValue("max-age=86400");
       assertThat(Json.MAPPER.readTree(r.body()).get("keys").size()).isEqualTo(2);
       own.clock.advance(Duration.ofHours(10));
       r = own.send(HttpRequest.newBuilder(own.uri("/recipe/jwt/jwks")).GET().build());
       assertThat(r.headers().firstValue("cache-control")).hasValue("max-age=50400");
-      assertThat(r.headers().firstValue("content-type")).hasValue("application/json; charset=utf-8");
+      assertThat(r.headers().firstValue("content-type"))
+          .hasValue("application/json; charset=utf-8");
     }
   }
 
   @Test
   void metrics_arePrometheusText_withTheSessionCounters() throws Exception {
     HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri("/metrics")).GET());
-    assertThat(r.headers().firstValue("content-type")).hasValueSatisfying(
-        v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
-    assertThat(r.body()).contains("hallpass_session_creations_total",
-        "hallpass_session_refreshes_total", "hallpass_session_verifications_total",
-        "hallpass_token_thefts_detected_total", "hallpass_http_requests_seconds_count");
+    assertThat(r.headers().firstValue("content-type"))
+        .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
+    assertThat(r.body())
+        .contains(
+            "hallpass_session_creations_total",
+            "hallpass_session_refreshes_total",
+            "hallpass_session_verifications_total",
+            "hallpass_token_thefts_detected_total",
+            "hallpass_http_requests_seconds_count");
     t.get("/recipe/session/user?userId=metricsprobe");
     String after = bare(HttpRequest.newBuilder(t.uri("/metrics")).GET()).body();
     // Requests are tagged by route template: no user ids or other raw path parts.

@@ -31,13 +31,17 @@ class HallpassServerTest {
   @Test
   void close_letsAnInFlightRequestFinish_thenRefusesConnections() throws Exception {
     TestServer t = new TestServer("--shutdown-timeout", "20s");
-    String body = "{\"userId\":\"inflight\",\"userDataInJWT\":{},\"userDataInDatabase\":{},"
-        + "\"enableAntiCsrf\":false}";
+    String body =
+        "{\"userId\":\"inflight\",\"userDataInJWT\":{},\"userDataInDatabase\":{},"
+            + "\"enableAntiCsrf\":false}";
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     SubmissionPublisher<ByteBuffer> publisher = new SubmissionPublisher<>();
-    CompletableFuture<HttpResponse<String>> response = t.http.sendAsync(
-        t.sdk("/recipe/session").POST(HttpRequest.BodyPublishers.fromPublisher(publisher,
-            bytes.length)).build(), HttpResponse.BodyHandlers.ofString());
+    CompletableFuture<HttpResponse<String>> response =
+        t.http.sendAsync(
+            t.sdk("/recipe/session")
+                .POST(HttpRequest.BodyPublishers.fromPublisher(publisher, bytes.length))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     await("the request to be in flight", () -> publisher.getNumberOfSubscribers() > 0);
     publisher.submit(ByteBuffer.wrap(bytes, 0, 10));
     await("the server to be handling it", () -> t.server.inFlightRequests() == 1);
@@ -53,8 +57,10 @@ class HallpassServerTest {
     assertThat(r.body()).contains("\"status\":\"OK\"", "\"userId\":\"inflight\"");
     closing.get(20, TimeUnit.SECONDS);
 
-    assertThatThrownBy(() -> t.send(HttpRequest.newBuilder(t.uri("/hello"))
-        .timeout(Duration.ofSeconds(5)).build()))
+    assertThatThrownBy(
+            () ->
+                t.send(
+                    HttpRequest.newBuilder(t.uri("/hello")).timeout(Duration.ofSeconds(5)).build()))
         .isInstanceOf(ConnectException.class);
   }
 
@@ -79,10 +85,10 @@ class HallpassServerTest {
   @Test
   void start_onATakenPort_fails_andReleasesTheEngine() throws Exception {
     try (TestServer first = new TestServer()) {
-      Cli.Outcome o = Cli.parse("--port", Integer.toString(first.server.port()),
-          "--in-memory-store");
-      assertThatThrownBy(() -> HallpassServer.start(((Cli.Run) o).config(),
-          java.time.Clock.systemUTC()))
+      Cli.Outcome o =
+          Cli.parse("--port", Integer.toString(first.server.port()), "--in-memory-store");
+      assertThatThrownBy(
+              () -> HallpassServer.start(((Cli.Run) o).config(), java.time.Clock.systemUTC()))
           .hasMessageContaining("Failed to bind");
     }
   }
@@ -90,9 +96,12 @@ class HallpassServerTest {
   @Test
   void start_withAnUnusableDatabase_failsWithAGeneralError() {
     Cli.Outcome o = Cli.parse("--port", "0", "--database-url", "jdbc:nosuchdriver://x/y");
-    assertThatThrownBy(() -> HallpassServer.start(((Cli.Run) o).config(),
-        java.time.Clock.systemUTC()))
-        .isInstanceOfSatisfying(dev.hallpass.HallpassException.class,
-            e -> assertThat(e.getType()).isEqualTo(dev.hallpass.HallpassException.Type.GENERAL_ERROR));
+    assertThatThrownBy(
+            () -> HallpassServer.start(((Cli.Run) o).config(), java.time.Clock.systemUTC()))
+        .isInstanceOfSatisfying(
+            dev.hallpass.HallpassException.class,
+            e ->
+                assertThat(e.getType())
+                    .isEqualTo(dev.hallpass.HallpassException.Type.GENERAL_ERROR));
   }
 }

@@ -39,9 +39,11 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiProcessServerIT {
   private static final String API_KEY = "multi-process-it-key-0123456789";
+
   /** A database the test may connect to for creating its own; override for another server. */
-  private static final String ADMIN_URL = env("HALLPASS_TEST_POSTGRES_URL",
-      "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+  private static final String ADMIN_URL =
+      env("HALLPASS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+
   private static final String DATABASE = "hallpass_server";
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
@@ -63,21 +65,26 @@ class MultiProcessServerIT {
 
     ServerProcess(Process process) {
       this.process = process;
-      this.reader = new Thread(() -> {
-        try (BufferedReader r = new BufferedReader(
-            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-          for (String line; (line = r.readLine()) != null; ) {
-            output.append(line).append('\n');
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-              uri.complete(URI.create(m.group(1)));
-            }
-          }
-        } catch (IOException e) {
-          output.append("(output unreadable: ").append(e.getMessage()).append(")\n");
-        }
-        uri.completeExceptionally(new IllegalStateException("the server exited: " + output));
-      }, "server-output");
+      this.reader =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = r.readLine()) != null; ) {
+                    output.append(line).append('\n');
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                      uri.complete(URI.create(m.group(1)));
+                    }
+                  }
+                } catch (IOException e) {
+                  output.append("(output unreadable: ").append(e.getMessage()).append(")\n");
+                }
+                uri.completeExceptionally(
+                    new IllegalStateException("the server exited: " + output));
+              },
+              "server-output");
       reader.start();
     }
   }
@@ -89,10 +96,26 @@ class MultiProcessServerIT {
     assertThat(jar).as("the shaded jar (built by `package`)").exists();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     for (int i = 0; i < 2; i++) {
-      ProcessBuilder pb = new ProcessBuilder(java, "-XX:+UseSerialGC", "-Xmx128m", "-jar",
-          jar.toString(), "--port", "0", "--database-url", serverUrl, "--database-pool-size", "4",
-          "--api-keys", API_KEY, "--log-level", "info", "--shutdown-timeout", "10s")
-          .redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  java,
+                  "-XX:+UseSerialGC",
+                  "-Xmx128m",
+                  "-jar",
+                  jar.toString(),
+                  "--port",
+                  "0",
+                  "--database-url",
+                  serverUrl,
+                  "--database-pool-size",
+                  "4",
+                  "--api-keys",
+                  API_KEY,
+                  "--log-level",
+                  "info",
+                  "--shutdown-timeout",
+                  "10s")
+              .redirectErrorStream(true);
       servers.add(new ServerProcess(pb.start()));
     }
     a = new ApiClient(servers.get(0).uri.get(60, TimeUnit.SECONDS), API_KEY);
@@ -121,8 +144,12 @@ class MultiProcessServerIT {
         }
       }
     } catch (SQLException e) {
-      String reason = "PostgreSQL is not reachable at " + ADMIN_URL.replaceAll("\\?.*", "")
-          + " (" + e.getMessage() + "); set HALLPASS_TEST_POSTGRES_URL or start the server";
+      String reason =
+          "PostgreSQL is not reachable at "
+              + ADMIN_URL.replaceAll("\\?.*", "")
+              + " ("
+              + e.getMessage()
+              + "); set HALLPASS_TEST_POSTGRES_URL or start the server";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail("CI=true, so not skipping: " + reason, e);
       }
@@ -161,19 +188,30 @@ class MultiProcessServerIT {
   void sessionCreatedOnOne_isRefreshedAndVerifiedOnTheOther() throws Exception {
     JsonNode created = a.createSession("multi-" + System.nanoTime(), "{\"p\":1}", "{\"d\":1}");
     String handle = created.get("session").get("handle").asText();
-    JsonNode refreshed = b.refresh(created.get("refreshToken").get("token").asText(),
-        created.get("antiCsrfToken").asText());
+    JsonNode refreshed =
+        b.refresh(
+            created.get("refreshToken").get("token").asText(),
+            created.get("antiCsrfToken").asText());
     assertThat(refreshed.get("status").asText()).isEqualTo("OK");
     assertThat(refreshed.get("session").get("handle").asText()).isEqualTo(handle);
     assertThat(refreshed.get("session").get("userDataInJWT").get("p").asInt()).isEqualTo(1);
 
-    JsonNode verified = ok200(a.post("/recipe/session/verify", "{\"accessToken\":"
-        + ApiClient.quote(refreshed.get("accessToken").get("token").asText())
-        + ",\"antiCsrfToken\":" + ApiClient.quote(refreshed.get("antiCsrfToken").asText())
-        + ",\"doAntiCsrfCheck\":true,\"enableAntiCsrf\":true,\"checkDatabase\":true}"));
+    JsonNode verified =
+        ok200(
+            a.post(
+                "/recipe/session/verify",
+                "{\"accessToken\":"
+                    + ApiClient.quote(refreshed.get("accessToken").get("token").asText())
+                    + ",\"antiCsrfToken\":"
+                    + ApiClient.quote(refreshed.get("antiCsrfToken").asText())
+                    + ",\"doAntiCsrfCheck\":true,\"enableAntiCsrf\":true,\"checkDatabase\":true}"));
     assertThat(verified.get("status").asText()).isEqualTo("OK");
-    assertThat(ok200(b.get("/recipe/session?sessionHandle=" + handle))
-        .get("userDataInDatabase").get("d").asInt()).isEqualTo(1);
+    assertThat(
+            ok200(b.get("/recipe/session?sessionHandle=" + handle))
+                .get("userDataInDatabase")
+                .get("d")
+                .asInt())
+        .isEqualTo(1);
   }
 
   @Test
@@ -184,15 +222,15 @@ class MultiProcessServerIT {
     String rt0 = n0.get("refreshToken").get("token").asText();
     String csrf0 = n0.get("antiCsrfToken").asText();
     JsonNode n1 = a.refresh(rt0, csrf0);
-    JsonNode n2 = b.refresh(n1.get("refreshToken").get("token").asText(),
-        n1.get("antiCsrfToken").asText());
+    JsonNode n2 =
+        b.refresh(n1.get("refreshToken").get("token").asText(), n1.get("antiCsrfToken").asText());
     assertThat(n2.get("status").asText()).isEqualTo("OK");
 
     JsonNode theft = b.refresh(rt0, csrf0);
     assertThat(theft.get("status").asText()).isEqualTo("TOKEN_THEFT_DETECTED");
     assertThat(theft.get("session").get("handle").asText()).isEqualTo(handle);
-    JsonNode afterwards = a.refresh(n2.get("refreshToken").get("token").asText(),
-        n2.get("antiCsrfToken").asText());
+    JsonNode afterwards =
+        a.refresh(n2.get("refreshToken").get("token").asText(), n2.get("antiCsrfToken").asText());
     assertThat(afterwards.get("status").asText()).isEqualTo("UNAUTHORISED");
     assertThat(ok200(a.get("/recipe/session?sessionHandle=" + handle)).get("status").asText())
         .isEqualTo("UNAUTHORISED");
@@ -210,7 +248,8 @@ class MultiProcessServerIT {
       s.reader.join(5_000);
       assertThat(exited).as("exited after SIGTERM; output:%n%s", s.output).isTrue();
       assertThat(s.process.exitValue()).as("exit status; output:%n%s", s.output).isZero();
-      assertThat(s.output.toString()).contains("stopping: finishing in-flight requests")
+      assertThat(s.output.toString())
+          .contains("stopping: finishing in-flight requests")
           .contains("stopped");
     }
   }

@@ -2,11 +2,13 @@ package dev.hallpass.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hallpass.spi.SessionStore;
 import dev.hallpass.testkit.MutableClock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** An in-process server on a free port, with a hand-moved clock, and a client for it. */
 final class TestServer extends ApiClient implements AutoCloseable {
@@ -16,13 +18,23 @@ final class TestServer extends ApiClient implements AutoCloseable {
   final MutableClock clock;
   final HallpassServer server;
 
-  /** In-memory store, API key required, plus any extra options. */
+  /**
+   * In-memory store, API key required, plus any extra options. The engine and the store share the
+   * hand-moved clock, so moving it also times refresh grace periods.
+   */
   TestServer(String... extraArgs) throws Exception {
-    this(new MutableClock(START), extraArgs);
+    this(UnaryOperator.identity(), extraArgs);
   }
 
-  private TestServer(MutableClock clock, String... extraArgs) throws Exception {
-    this(clock, HallpassServer.start(config(extraArgs), clock));
+  /** The same with the in-memory store wrapped, e.g. to change what it answers. */
+  TestServer(UnaryOperator<SessionStore> storeWrapper, String... extraArgs) throws Exception {
+    this(new MutableClock(START), storeWrapper, extraArgs);
+  }
+
+  private TestServer(
+      MutableClock clock, UnaryOperator<SessionStore> storeWrapper, String... extraArgs)
+      throws Exception {
+    this(clock, HallpassServer.start(config(extraArgs), clock, storeWrapper));
   }
 
   private TestServer(MutableClock clock, HallpassServer server) {
@@ -32,8 +44,8 @@ final class TestServer extends ApiClient implements AutoCloseable {
   }
 
   private static ServerConfig config(String... extraArgs) {
-    List<String> args = new ArrayList<>(List.of("--port", "0", "--in-memory-store",
-        "--api-keys", API_KEY));
+    List<String> args =
+        new ArrayList<>(List.of("--port", "0", "--in-memory-store", "--api-keys", API_KEY));
     args.addAll(Arrays.asList(extraArgs));
     Cli.Outcome o = Cli.parse(args.toArray(String[]::new));
     assertThat(o).as("test options").isInstanceOf(Cli.Run.class);
