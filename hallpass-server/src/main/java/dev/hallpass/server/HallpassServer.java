@@ -172,7 +172,7 @@ final class HallpassServer implements AutoCloseable {
   /**
    * Loads and initialises what the engine needs once its store is open, in parallel with the
    * store's start, so that the engine thread finds it ready: Jackson's object mapper and map
-   * serialization (about 300 classes; the engine writes each signing key's JWT header with it) and
+   * serialization (about 430 classes; the engine writes each signing key's JWT header with it) and
    * the JDK's RSA key factory. Nothing made here is kept; a failure is left to the real use to
    * report.
    */

@@ -64,8 +64,9 @@ public final class Main {
         (System.nanoTime() - startNanos) / 1_000_000);
     try {
       // Once start-up is over (a second on, not to delay the first requests), one collection
-      // lets the JVM's default collector (G1) shrink the heap it sized for start-up's garbage:
-      // about 20 MB less resident memory while the server is idle.
+      // lets the JVM's default collector (G1, as with `java -jar`) shrink the heap it sized for
+      // start-up's garbage: 15 to 40 MB less resident memory while the server is idle
+      // (BENCHMARKS.md).
       Thread.sleep(1_000);
       System.gc();
       server.join();
