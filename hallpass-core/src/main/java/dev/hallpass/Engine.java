@@ -186,12 +186,13 @@ final class Engine implements Hallpass {
         throw HallpassException.tryRefreshToken("anti-CSRF token does not match");
       }
     }
-    Instant now = Instant.ofEpochMilli(nowMillis);
-    if (config.blacklisting() && !store.isSessionLive(v.handle, v.userId, now)) {
+    // The common request (blacklisting off, no parent claim) allocates nothing more here.
+    if (config.blacklisting()
+        && !store.isSessionLive(v.handle, v.userId, Instant.ofEpochMilli(nowMillis))) {
       throw HallpassException.unauthorised("session has been revoked");
     }
     if (v.parentRefreshTokenHash != null) {
-      v = confirm(v, now);
+      v = confirm(v, Instant.ofEpochMilli(nowMillis));
     }
     return new EngineSession(this, v, null, null, null);
   }
