@@ -1,6 +1,7 @@
 package dev.hallpass.demo;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
 import dev.hallpass.jdbc.JdbcSessionStores;
 import dev.hallpass.servlet.AntiCsrfMode;
 import java.io.IOException;
@@ -12,7 +13,8 @@ import java.util.Locale;
 
 /**
  * Starts the demo: {@code java -jar hallpass-demo/target/hallpass-demo.jar [options]}, then open
- * http://localhost:8080. Sessions live in an embedded H2 database in {@code ./hallpass-data}.
+ * http://localhost:8080. Sessions live in an embedded H2 database in {@code ./hallpass-data}, or in
+ * the PostgreSQL or MariaDB database named by {@code --jdbc-url}.
  */
 public final class DemoMain {
 
@@ -25,18 +27,29 @@ public final class DemoMain {
           "                                you watch the page refresh its session automatically",
           "  --anti-csrf MODE              NONE (default), VIA_CUSTOM_HEADER or VIA_TOKEN",
           "  --data-dir DIR                the H2 database's directory (default ./hallpass-data)",
+          "  --jdbc-url URL                keep sessions in this PostgreSQL or MariaDB database",
+          "                                instead (user and password as URL parameters), e.g.",
+          "                                jdbc:postgresql://127.0.0.1:5432/app?user=app",
           "  --help                        this text");
 
   private DemoMain() {}
 
-  /** The parsed command line. */
-  record Options(int port, Duration accessTokenValidity, AntiCsrfMode antiCsrf, Path dataDir) {
+  /**
+   * The parsed command line.
+   *
+   * @param jdbcUrl the session database's JDBC URL, or null for the embedded H2 one in {@code
+   *     dataDir}
+   */
+  record Options(
+      int port, Duration accessTokenValidity, AntiCsrfMode antiCsrf, Path dataDir, String jdbcUrl) {
 
     static Options parse(String... args) {
       int port = 8080;
       Duration validity = Duration.ofHours(1);
       AntiCsrfMode antiCsrf = AntiCsrfMode.NONE;
       Path dataDir = Path.of("hallpass-data");
+      boolean dataDirGiven = false;
+      String jdbcUrl = null;
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
         if (i + 1 >= args.length) {
@@ -67,12 +80,34 @@ public final class DemoMain {
             break;
           case "--data-dir":
             dataDir = Path.of(value);
+            dataDirGiven = true;
+            break;
+          case "--jdbc-url":
+            if (!value.startsWith("jdbc:postgresql:") && !value.startsWith("jdbc:mariadb:")) {
+              // The URL itself is not echoed: it may carry a password.
+              throw new IllegalArgumentException(
+                  "--jdbc-url must start with jdbc:postgresql: or jdbc:mariadb:");
+            }
+            jdbcUrl = value;
             break;
           default:
             throw new IllegalArgumentException("unknown option " + flag);
         }
       }
-      return new Options(port, validity, antiCsrf, dataDir);
+      if (dataDirGiven && jdbcUrl != null) {
+        throw new IllegalArgumentException(
+            "--data-dir and --jdbc-url conflict: the H2 directory or a database server, not both");
+      }
+      return new Options(port, validity, antiCsrf, dataDir, jdbcUrl);
+    }
+
+    /** Where sessions live, for the start-up line: never the URL's parameters (a password). */
+    String storeDescription() {
+      if (jdbcUrl == null) {
+        return dataDir.toAbsolutePath().toString();
+      }
+      int query = jdbcUrl.indexOf('?');
+      return query < 0 ? jdbcUrl : jdbcUrl.substring(0, query);
     }
 
     /** "10s", "5m", "2h" or an ISO-8601 duration; whole seconds, at least 1 s. */
@@ -106,7 +141,10 @@ public final class DemoMain {
   /** Builds the engine the way an application would, with the given options. */
   static Hallpass engine(Options o) {
     return Hallpass.builder()
-        .store(JdbcSessionStores.embedded(o.dataDir()))
+        .store(
+            o.jdbcUrl() == null
+                ? JdbcSessionStores.embedded(o.dataDir())
+                : JdbcSessionStores.builder().jdbcUrl(o.jdbcUrl()).build())
         .accessTokenValidity(o.accessTokenValidity())
         // Only VIA_TOKEN uses the engine's anti-CSRF tokens.
         .antiCsrf(o.antiCsrf() == AntiCsrfMode.VIA_TOKEN)
@@ -128,7 +166,15 @@ public final class DemoMain {
       System.exit(2);
       return;
     }
-    Hallpass engine = engine(options);
+    Hallpass engine;
+    try {
+      engine = engine(options);
+    } catch (HallpassException e) {
+      // e.g. the database is unreachable; the message names the cause, never the password
+      System.err.println("Cannot open the session database: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     DemoServer server;
     try {
       server = new DemoServer(engine, options.port(), options.antiCsrf());
@@ -159,7 +205,7 @@ public final class DemoMain {
             + ", anti-CSRF "
             + options.antiCsrf()
             + ", sessions in "
-            + options.dataDir().toAbsolutePath()
+            + options.storeDescription()
             + "; Ctrl+C stops)");
     server.join();
   }

@@ -7,8 +7,14 @@ import dev.hallpass.Hallpass;
 import dev.hallpass.Session;
 import dev.hallpass.servlet.AntiCsrfMode;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +28,76 @@ class DemoMainTest {
     assertThat(o.accessTokenValidity()).isEqualTo(Duration.ofHours(1));
     assertThat(o.antiCsrf()).isEqualTo(AntiCsrfMode.NONE);
     assertThat(o.dataDir()).isEqualTo(Path.of("hallpass-data"));
+    assertThat(o.jdbcUrl()).isNull();
+  }
+
+  @Test
+  void jdbcUrl_isTakenForPostgresqlAndMariadb_andConflictsWithDataDir() {
+    assertThat(DemoMain.Options.parse("--jdbc-url", "jdbc:postgresql://db:5432/app").jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db:5432/app");
+    assertThat(DemoMain.Options.parse("--jdbc-url", "jdbc:mariadb://db:3306/app").jdbcUrl())
+        .isEqualTo("jdbc:mariadb://db:3306/app");
+    assertThatThrownBy(() -> DemoMain.Options.parse("--jdbc-url", "postgres://secret@db/app"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--jdbc-url")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(
+            () ->
+                DemoMain.Options.parse(
+                    "--jdbc-url", "jdbc:postgresql://db/app", "--data-dir", "/tmp/x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("--data-dir")
+        .hasMessageContaining("--jdbc-url");
+  }
+
+  @Test
+  void storeDescription_neverShowsTheUrlParameters() {
+    assertThat(
+            DemoMain.Options.parse("--jdbc-url", "jdbc:postgresql://db:5432/app?password=hunter2")
+                .storeDescription())
+        .isEqualTo("jdbc:postgresql://db:5432/app");
+  }
+
+  /**
+   * The demo on PostgreSQL ({@code HALLPASS_TEST_POSTGRES_URL}): sessions and their data live in
+   * the server's database. Skipped with a reason when it is unreachable, failed under CI=true.
+   */
+  @Test
+  void engine_withAJdbcUrl_keepsSessionsInPostgresql() throws Exception {
+    String url =
+        System.getenv()
+            .getOrDefault(
+                "HALLPASS_TEST_POSTGRES_URL",
+                "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    try (Connection c = DriverManager.getConnection(url)) {
+      assertThat(c.isValid(5)).isTrue();
+    } catch (SQLException e) {
+      String reason = "PostgreSQL unreachable at " + url.replaceAll("\\?.*", "") + ": " + e;
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        throw new AssertionError(reason + " (CI=true: the test may not be skipped)", e);
+      }
+      System.out.println("SKIPPED engine_withAJdbcUrl_keepsSessionsInPostgresql: " + reason);
+      Assumptions.abort(reason);
+    }
+    DemoMain.Options o = DemoMain.Options.parse("--jdbc-url", url);
+
+    String handle;
+    try (Hallpass engine = DemoMain.engine(o)) {
+      handle = engine.createNewSession("pg-demo", Map.of(), Map.of("k", "v")).getHandle();
+    }
+    // A second engine (a restarted demo) finds the session in the database, not on disk.
+    try (Hallpass engine = DemoMain.engine(o);
+        Connection c = DriverManager.getConnection(url);
+        PreparedStatement ps =
+            c.prepareStatement("SELECT COUNT(*) FROM hallpass_sessions WHERE handle = ?")) {
+      assertThat(engine.getSessionData(handle)).containsEntry("k", "v");
+      ps.setString(1, handle);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getLong(1)).isEqualTo(1);
+      }
+      engine.revokeSession(handle);
+    }
   }
 
   @Test
