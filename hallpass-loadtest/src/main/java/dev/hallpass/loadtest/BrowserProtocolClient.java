@@ -114,13 +114,23 @@ final class BrowserProtocolClient implements SessionApi {
       b.header("Cookie", cookies);
     }
     HttpResponse<String> r = http.send(operation, b.build());
-    int status = r.statusCode();
+    return classify(
+        operation,
+        r.statusCode(),
+        Http.json(r),
+        applySetCookies(jar, r.headers().allValues("set-cookie")));
+  }
+
+  /**
+   * An answer by HTTP status and the {@code message} of a 401's JSON body; {@code jarAfter}: the
+   * cookies after the answer's {@code Set-Cookie} headers.
+   */
+  static Answer classify(String operation, int status, JsonNode body, Tokens jarAfter) {
     if (status >= 500) {
       return new ServerError(operation, status);
     }
-    JsonNode body = Http.json(r);
     if (status == 200) {
-      return new Ok(applySetCookies(jar, r.headers().allValues("set-cookie")), body);
+      return new Ok(jarAfter, body);
     }
     if (status == 401 && body != null) {
       switch (body.path("message").asText("")) {

@@ -180,11 +180,16 @@ final class CoreDriverClient implements SessionApi {
   }
 
   private static Answer classify(String call, HttpResponse<String> r, JsonNode body) {
-    if (r.statusCode() >= 500) {
-      return new ServerError(call, r.statusCode());
+    return classify(call, r.statusCode(), body);
+  }
+
+  /** An answer by HTTP status and the {@code status} field of its JSON body. */
+  static Answer classify(String call, int httpStatus, JsonNode body) {
+    if (httpStatus >= 500) {
+      return new ServerError(call, httpStatus);
     }
-    if (r.statusCode() != 200 || body == null) {
-      return new Unexpected("HTTP " + r.statusCode() + " on " + call);
+    if (httpStatus != 200 || body == null) {
+      return new Unexpected("HTTP " + httpStatus + " on " + call);
     }
     String status = body.path("status").asText("");
     switch (status) {

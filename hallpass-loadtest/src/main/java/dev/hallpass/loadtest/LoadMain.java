@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -59,7 +60,16 @@ public final class LoadMain {
     Files.createDirectories(dir);
     List<Report> reports = new ArrayList<>();
     for (String target : o.targets()) {
-      out.println("== " + target + ": " + o.browsers() + " browsers for " + o.duration());
+      out.println(
+          "== "
+              + target
+              + ": "
+              + o.browsers()
+              + " browsers, "
+              + o.warmup().toSeconds()
+              + " s warm-up, "
+              + o.duration().toSeconds()
+              + " s measured");
       Report r = runTarget(target, o, dir);
       String md = r.markdown();
       out.println(md);
@@ -71,6 +81,15 @@ public final class LoadMain {
   }
 
   static Report runTarget(String target, LoadOptions o, Path dir)
+      throws IOException, InterruptedException, SQLException {
+    return runTarget(target, o, dir, UnaryOperator.identity());
+  }
+
+  /**
+   * Runs one target; {@code through} may wrap the target's API (a test makes the client misbehave
+   * on purpose, to see the run fail).
+   */
+  static Report runTarget(String target, LoadOptions o, Path dir, UnaryOperator<SessionApi> through)
       throws IOException, InterruptedException, SQLException {
     boolean server = target.equals("server");
     Path jar = server ? o.serverJar() : o.demoJar();
@@ -105,7 +124,8 @@ public final class LoadMain {
         TargetProcess.start(
             cmd, server ? SERVER_LISTENING : DEMO_LISTENING, dir.resolve(target + ".log"))) {
       Http http = new Http(Http.newClient(), p.uri(), tally);
-      SessionApi api = server ? new CoreDriverClient(http) : new BrowserProtocolClient(http);
+      SessionApi client = server ? new CoreDriverClient(http) : new BrowserProtocolClient(http);
+      SessionApi api = through.apply(client);
       LoadRun.Outcome outcome =
           LoadRun.run(
               new LoadRun.Settings(
@@ -115,7 +135,7 @@ public final class LoadMain {
               api);
       long serverThefts = -1;
       if (server) {
-        serverThefts = ((CoreDriverClient) api).theftsCountedByServer();
+        serverThefts = ((CoreDriverClient) client).theftsCountedByServer();
         if (serverThefts > 0 && tally.failures(Tally.Failure.FALSE_THEFT) == 0) {
           tally.fail(
               Tally.Failure.FALSE_THEFT,

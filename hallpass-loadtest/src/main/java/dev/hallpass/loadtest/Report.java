@@ -50,7 +50,7 @@ record Report(
         String.format(
             Locale.ROOT,
             "Throughput: %d HTTP calls in %.1f s = **%.0f calls/s** (2 noisy cores); %d browser"
-                + " steps%s.%n%n",
+                + " steps in all (warm-up included)%s.%n%n",
             calls,
             secs,
             calls / secs,
