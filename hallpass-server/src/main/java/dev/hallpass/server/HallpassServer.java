@@ -15,6 +15,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -320,7 +321,8 @@ final class HallpassServer implements AutoCloseable {
     if (config.databaseUrl() == null) {
       return JdbcSessionStores.embedded(config.dataDir());
     }
-    JdbcSessionStores.Builder b = JdbcSessionStores.builder().jdbcUrl(config.databaseUrl());
+    JdbcSessionStores.Builder b =
+        JdbcSessionStores.builder().jdbcUrl(withoutServerErrorDetail(config.databaseUrl()));
     if (config.databaseUser() != null) {
       b.username(config.databaseUser());
     }
@@ -331,6 +333,21 @@ final class HallpassServer implements AutoCloseable {
       b.maximumPoolSize(config.databasePoolSize());
     }
     return b.build();
+  }
+
+  /**
+   * A PostgreSQL URL gets {@code logServerErrorDetail=false} unless it sets that option: the driver
+   * then leaves the server's DETAIL out of its exceptions, which would quote the values of a failed
+   * row (session data, refresh keys) into the error log. Other URLs are returned as given.
+   */
+  static String withoutServerErrorDetail(String url) {
+    if (!url.startsWith("jdbc:postgresql:")
+        || url.toLowerCase(Locale.ROOT).contains("logservererrordetail=")) {
+      return url;
+    }
+    String separator =
+        url.indexOf('?') < 0 ? "?" : url.endsWith("?") || url.endsWith("&") ? "" : "&";
+    return url + separator + "logServerErrorDetail=false";
   }
 
   /** Jetty's own errors (malformed HTTP, oversized headers): status and reason as plain text. */
