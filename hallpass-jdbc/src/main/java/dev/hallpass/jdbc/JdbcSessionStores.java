@@ -4,10 +4,20 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hallpass.HallpassException;
 import dev.hallpass.spi.SessionStore;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 
 /**
@@ -32,7 +42,10 @@ import javax.sql.DataSource;
  * in the transaction that locks the session, so processes whose own clocks differ still agree.
  *
  * <p>Start-up failures (database unreachable, migration failed) are thrown as {@link
- * HallpassException} of type GENERAL_ERROR with the cause chained.
+ * HallpassException} of type GENERAL_ERROR with the cause chained. Drivers may quote the URL in
+ * their messages: where a message of the chain holds the URL's user info, a user or password
+ * parameter or the password, the chain is a copy with those masked ({@code ***}), each link keeping
+ * its type's name and stack trace.
  */
 public final class JdbcSessionStores {
 
@@ -247,10 +260,21 @@ public final class JdbcSessionStores {
       try {
         pool = new HikariDataSource(config);
       } catch (RuntimeException e) {
-        // HikariCP's own message names the failure, never the password.
-        throw HallpassException.generalError("cannot connect to the session database", e);
+        // A driver's message may quote the URL, credentials included (MariaDB: "Incorrect port
+        // value : pw@host"): the chain is passed on scrubbed.
+        throw HallpassException.generalError(
+            "cannot connect to the session database", scrubbed(e, jdbcUrl, password));
       }
-      return JdbcSessionStore.start(pool, pool, clock);
+      try {
+        return JdbcSessionStore.start(pool, pool, clock);
+      } catch (HallpassException e) {
+        Throwable cause = scrubbed(e.getCause(), jdbcUrl, password);
+        if (cause == e.getCause() || e.getType() != HallpassException.Type.GENERAL_ERROR) {
+          throw e;
+        }
+        throw HallpassException.generalError(
+            scrubCredentials(e.getMessage(), jdbcUrl, password), cause);
+      }
     }
 
     private static void rejectWithDataSource(boolean set, String option) {
@@ -280,11 +304,12 @@ public final class JdbcSessionStores {
           + "}";
     }
 
-    /** The URL up to its first parameter: parameters may carry credentials. */
+    /** The URL up to its first parameter, without user info: both may carry credentials. */
     private static String redact(String url) {
       if (url == null) {
         return "null";
       }
+      url = USER_INFO.matcher(url).replaceAll(MASK + "@");
       int cut = url.length();
       for (char c : new char[] {'?', ';', '&'}) {
         int i = url.indexOf(c);
@@ -293,6 +318,137 @@ public final class JdbcSessionStores {
         }
       }
       return cut == url.length() ? url : url.substring(0, cut) + "<parameters redacted>";
+    }
+  }
+
+  // ---------------------------------------------------------------- credentials in messages
+
+  private static final String MASK = "***";
+
+  /** The user info of a URL, up to its {@code @}: {@code //bob:pw@}. */
+  private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#@\\s]+@");
+
+  /** A user or password parameter and its value, in query ({@code &}) or H2 ({@code ;}) form. */
+  private static final Pattern CREDENTIAL_PARAMETER =
+      Pattern.compile(
+          "(?i)(?<![a-z0-9_.-])((?:[a-z0-9_.-]*(?:password|passwd|pwd)|user|username)\\s*=\\s*)"
+              + "([^&;)\\s'\"]*)");
+
+  /**
+   * {@code text} without credentials: by shape, any URL's user info ({@code //***@host}) and the
+   * value of any user or password parameter ({@code ?password=***}, H2's {@code ;PASSWORD=***}); by
+   * value, the passwords {@code jdbcUrl} carries and {@code password}, wherever they appear (a
+   * driver may quote a fragment of the URL that has no URL shape left). Secrets shorter than 4
+   * characters are replaced only where they stand alone.
+   */
+  static String scrubCredentials(String text, String jdbcUrl, String password) {
+    if (text == null) {
+      return null;
+    }
+    String t = USER_INFO.matcher(text).replaceAll(MASK + "@");
+    t = CREDENTIAL_PARAMETER.matcher(t).replaceAll("$1" + Matcher.quoteReplacement(MASK));
+    Set<String> secrets =
+        new TreeSet<>(
+            Comparator.comparingInt(String::length)
+                .reversed()
+                .thenComparing(Comparator.naturalOrder()));
+    if (password != null && !password.isEmpty()) {
+      secrets.add(password);
+    }
+    if (jdbcUrl != null) {
+      Set<String> raw = new HashSet<>();
+      Matcher info = USER_INFO.matcher(jdbcUrl);
+      while (info.find()) {
+        int colon = info.group().indexOf(':');
+        if (colon >= 0) {
+          raw.add(info.group().substring(colon + 1, info.group().length() - 1));
+        }
+      }
+      Matcher parameter = CREDENTIAL_PARAMETER.matcher(jdbcUrl);
+      while (parameter.find()) {
+        if (!parameter.group(1).toLowerCase(Locale.ROOT).startsWith("user")) {
+          raw.add(parameter.group(2));
+        }
+      }
+      for (String s : raw) {
+        if (!s.isEmpty()) {
+          secrets.add(s);
+          try {
+            secrets.add(URLDecoder.decode(s, StandardCharsets.UTF_8));
+          } catch (IllegalArgumentException e) {
+            // not percent-encoded after all: the raw value is enough
+          }
+        }
+      }
+    }
+    for (String s : secrets) {
+      String p =
+          s.length() >= 4
+              ? Pattern.quote(s)
+              : "(?<![A-Za-z0-9])" + Pattern.quote(s) + "(?![A-Za-z0-9])";
+      t = Pattern.compile(p).matcher(t).replaceAll(MASK);
+    }
+    return t;
+  }
+
+  /**
+   * {@code e} itself when no message of its chain holds a credential; else a copy of the chain with
+   * every message scrubbed, each link showing its original type and stack trace.
+   */
+  private static Throwable scrubbed(Throwable e, String jdbcUrl, String password) {
+    if (e == null || !needsScrubbing(e, jdbcUrl, password, 0)) {
+      return e;
+    }
+    return new ScrubbedException(e, m -> scrubCredentials(m, jdbcUrl, password), 0);
+  }
+
+  /** Links of a chain looked at: causes and suppressed exceptions, this deep at most. */
+  private static final int MAX_DEPTH = 32;
+
+  private static boolean needsScrubbing(Throwable e, String url, String password, int depth) {
+    if (e == null || depth > MAX_DEPTH) {
+      return false;
+    }
+    String m = e.getMessage();
+    if (m != null && !m.equals(scrubCredentials(m, url, password))) {
+      return true;
+    }
+    for (Throwable s : e.getSuppressed()) {
+      if (needsScrubbing(s, url, password, depth + 1)) {
+        return true;
+      }
+    }
+    return e.getCause() != e && needsScrubbing(e.getCause(), url, password, depth + 1);
+  }
+
+  /** A scrubbed copy of an exception: same type name (in its text) and stack trace. */
+  private static final class ScrubbedException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** What {@link #toString()} shows: the original type and the scrubbed message. */
+    private final String shown;
+
+    ScrubbedException(Throwable original, UnaryOperator<String> scrub, int depth) {
+      super(
+          scrub.apply(original.getMessage()),
+          original.getCause() == null || original.getCause() == original || depth >= MAX_DEPTH
+              ? null
+              : new ScrubbedException(original.getCause(), scrub, depth + 1),
+          true,
+          true);
+      String message = getMessage();
+      shown = original.getClass().getName() + (message == null ? "" : ": " + message);
+      setStackTrace(original.getStackTrace());
+      if (depth < MAX_DEPTH) {
+        for (Throwable s : original.getSuppressed()) {
+          addSuppressed(new ScrubbedException(s, scrub, depth + 1));
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return shown;
     }
   }
 }

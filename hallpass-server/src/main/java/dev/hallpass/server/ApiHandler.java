@@ -22,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * The HTTP side of the API, in one place: routing (with the optional {@code /appid-<app>} and
  * {@code /<tenant>} prefixes), API-key and {@code cdi-version} checks, error mapping, metrics.
  *
+ * <p>Every route but {@code /hello}, {@code /apiversion} and the JWKS needs an API key when keys
+ * are configured, {@code /metrics} included (which also takes it as a bearer token).
+ *
  * <p>Error mapping: {@link BadRequest} is 400 with its message; an engine GENERAL_ERROR or any
  * other failure is 500 with a fixed text (the cause is logged, never sent).
  */
@@ -29,6 +32,7 @@ final class ApiHandler extends Handler.Abstract {
   private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
   static final String DEFAULT_TENANT = "public";
   private static final String APP_PREFIX = "appid-";
+  private static final String BEARER = "Bearer ";
   private static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
 
@@ -37,8 +41,11 @@ final class ApiHandler extends Handler.Abstract {
     Reply handle(Call call);
   }
 
-  /** An endpoint and whether it needs the API key. */
-  private record Route(Endpoint endpoint, boolean open) {}
+  /**
+   * An endpoint, whether it needs no API key, and whether it also takes the key as a bearer token
+   * ({@code Authorization: Bearer <key>}, as Prometheus sends credentials).
+   */
+  private record Route(Endpoint endpoint, boolean open, boolean bearer) {}
 
   private final Map<String, Map<String, Route>> routes = new HashMap<>();
 
@@ -56,15 +63,20 @@ final class ApiHandler extends Handler.Abstract {
     open("GET", "/apiversion", api::apiVersion);
     open("GET", "/.well-known/jwks.json", api::jwks);
     open("GET", "/recipe/jwt/jwks", api::jwks);
-    open(
+    // Keyed like the API (when keys are configured): the metrics tell how busy the service is
+    // and how many thefts it saw.
+    add(
         "GET",
         "/metrics",
-        call ->
-            new Reply(
-                200,
-                Metrics.CONTENT_TYPE,
-                metrics.scrape().getBytes(StandardCharsets.UTF_8),
-                Map.of()));
+        new Route(
+            call ->
+                new Reply(
+                    200,
+                    Metrics.CONTENT_TYPE,
+                    metrics.scrape().getBytes(StandardCharsets.UTF_8),
+                    Map.of()),
+            false,
+            true));
     keyed("POST", "/recipe/session", api::createSession);
     keyed("GET", "/recipe/session", api::sessionInformation);
     keyed("POST", "/recipe/session/verify", api::verifySession);
@@ -81,11 +93,11 @@ final class ApiHandler extends Handler.Abstract {
   }
 
   private void open(String method, String path, Endpoint e) {
-    add(method, path, new Route(e, true));
+    add(method, path, new Route(e, true, false));
   }
 
   private void keyed(String method, String path, Endpoint e) {
-    add(method, path, new Route(e, false));
+    add(method, path, new Route(e, false, false));
   }
 
   private void add(String method, String path, Route r) {
@@ -119,7 +131,7 @@ final class ApiHandler extends Handler.Abstract {
                 400,
                 "AppId or tenantId not found => this Hallpass server has only "
                     + "the app 'public' and the tenant 'public'");
-      } else if (!route.open && !apiKeys.accepts(request.getHeaders().get("api-key"))) {
+      } else if (!route.open && !apiKeys.accepts(presentedKey(request, route))) {
         reply = Reply.text(401, "Invalid API key");
       } else {
         String cdi = request.getHeaders().get("cdi-version");
@@ -152,6 +164,18 @@ final class ApiHandler extends Handler.Abstract {
       LOG.debug("{} {} -> {} in {} us", method, routeTag, reply.status(), nanos / 1000);
     }
     return true;
+  }
+
+  /** The {@code api-key} header; else, where the route takes it, the bearer token; else null. */
+  private static String presentedKey(Request request, Route route) {
+    String key = request.getHeaders().get("api-key");
+    if (key == null && route.bearer) {
+      String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
+      if (auth != null && auth.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+        key = auth.substring(BEARER.length()).trim();
+      }
+    }
+    return key;
   }
 
   private static void write(Response response, Reply reply, Callback callback) {

@@ -33,11 +33,13 @@ import java.util.regex.Pattern;
  * Options take their value as {@code --port 3567} or {@code --port=3567}; each may be given once,
  * except {@code --api-keys}, whose values add up.
  *
- * <p>This class checks only the server's own options (address, threads, keys, which store). The
- * engine's and the store's settings are checked by their builders ({@code Hallpass.builder()},
- * {@code JdbcSessionStores.builder()}), whose messages are reported as they are, with the options
- * they concern ({@link #checked}): the engine's setters here, with no I/O; conflicts between the
- * engine's settings and the store's settings when the server starts, before it serves a request.
+ * <p>This class checks only the server's own options (address, threads, keys, which store); whether
+ * the address bound is one other machines can reach is judged when it is bound ({@link
+ * HallpassServer#start}). The engine's and the store's settings are checked by their builders
+ * ({@code Hallpass.builder()}, {@code JdbcSessionStores.builder()}), whose messages are reported as
+ * they are, with the options they concern ({@link #checked}): the engine's setters here, with no
+ * I/O; conflicts between the engine's settings and the store's settings when the server starts,
+ * before it serves a request.
  *
  * <p>Hand-written rather than a command-line library: parsing is on the start-up path, before the
  * engine can start, and the library it replaced (picocli) took 0.15 to 0.2 s of it, with or without
@@ -142,6 +144,15 @@ final class Cli {
         "HALLPASS_API_KEYS",
         "Comma-separated API keys the SDKs must send (api-key header); each at least 20 "
             + "characters of a-z A-Z 0-9 = -. None: no key required. Env: HALLPASS_API_KEYS."),
+    ALLOW_UNAUTHENTICATED(
+        "--allow-unauthenticated",
+        null,
+        Kind.FLAG,
+        null,
+        null,
+        "Serve without API keys on an address other machines can reach (a --host other than "
+            + "loopback): anyone who reaches the port can create, read and revoke sessions. "
+            + "Without it, such a --host needs --api-keys."),
     ACCESS_TOKEN_VALIDITY(
         "--access-token-validity",
         "<duration>",
@@ -571,6 +582,12 @@ final class Cli {
         keys.add(key);
       }
     }
+    boolean allowUnauthenticated = Boolean.TRUE.equals(values.get(Opt.ALLOW_UNAUTHENTICATED));
+    if (allowUnauthenticated && !keys.isEmpty()) {
+      throw new InvalidConfig(
+          "--allow-unauthenticated cannot be combined with --api-keys: with keys, every API "
+              + "request needs one");
+    }
     String logLevel = text(Opt.LOG_LEVEL);
     String level = logLevel.trim().toLowerCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
@@ -597,6 +614,7 @@ final class Cli {
             dataDir != null ? dataDir : Path.of("hallpass-data"),
             inMemoryStore,
             keys,
+            allowUnauthenticated,
             duration(Opt.ACCESS_TOKEN_VALIDITY),
             duration(Opt.REFRESH_TOKEN_VALIDITY),
             duration(Opt.SIGNING_KEY_ROTATION),

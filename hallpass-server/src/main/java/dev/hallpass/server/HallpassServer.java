@@ -5,13 +5,17 @@ import dev.hallpass.SessionStores;
 import dev.hallpass.jdbc.JdbcSessionStores;
 import dev.hallpass.spi.SessionStore;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.time.Clock;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -53,8 +57,14 @@ final class HallpassServer implements AutoCloseable {
   private static final String JETTY_REFERENCES_PER_CACHE_LINE =
       "org.eclipse.jetty.util.referencesPerCacheLine";
 
+  /**
+   * The request line and headers together, in bytes: more is refused with 431 (414 when the request
+   * line alone is longer). The SDKs send a few hundred bytes.
+   */
+  static final int MAX_REQUEST_HEADER_BYTES = 8 * 1024;
+
   private final Server jetty;
-  private final ServerConnector connector;
+  private final InetSocketAddress bound;
   private final GracefulHandler graceful;
   private final Hallpass engine;
   private final Metrics metrics;
@@ -63,16 +73,16 @@ final class HallpassServer implements AutoCloseable {
 
   private HallpassServer(
       Server jetty,
-      ServerConnector connector,
+      InetSocketAddress bound,
       GracefulHandler graceful,
       Hallpass engine,
       Metrics metrics) {
     this.jetty = jetty;
-    this.connector = connector;
+    this.bound = bound;
     this.graceful = graceful;
     this.engine = engine;
     this.metrics = metrics;
-    this.port = connector.getLocalPort();
+    this.port = bound.getPort();
   }
 
   /**
@@ -81,7 +91,8 @@ final class HallpassServer implements AutoCloseable {
    * wait for it, so the first answer, {@code /hello} included, comes from a ready server.
    *
    * @throws Cli.InvalidConfig when the engine's or the store's builder rejects a setting (its
-   *     message, with the options it concerns)
+   *     message, with the options it concerns), or when the address bound is not a loopback address
+   *     and neither API keys nor {@code --allow-unauthenticated} are set
    * @throws dev.hallpass.HallpassException GENERAL_ERROR when the database cannot be opened
    * @throws Exception when Jetty cannot start (the port is taken, say)
    */
@@ -94,6 +105,12 @@ final class HallpassServer implements AutoCloseable {
       ServerConfig config, Clock clock, UnaryOperator<SessionStore> storeWrapper) throws Exception {
     if (System.getProperty(JETTY_REFERENCES_PER_CACHE_LINE) == null) {
       System.setProperty(JETTY_REFERENCES_PER_CACHE_LINE, "16");
+    }
+    // Before the engine touches the database: the address the host names now (no look-up for
+    // an address literal). The address bound is judged again below.
+    InetSocketAddress named = new InetSocketAddress(config.host(), config.port());
+    if (!named.isUnresolved()) {
+      checkExposure(config, named, false);
     }
     // First, so that the engine (the longer part) starts as early as possible.
     CompletableFuture<Hallpass> engineBuilt = new CompletableFuture<>();
@@ -116,6 +133,7 @@ final class HallpassServer implements AutoCloseable {
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
+    http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
     ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(config.host());
     connector.setPort(config.port());
@@ -126,11 +144,16 @@ final class HallpassServer implements AutoCloseable {
     jetty.setHandler(graceful);
     jetty.setErrorHandler(HallpassServer::plainError);
     jetty.setStopTimeout(config.shutdownTimeout().toMillis());
+    InetSocketAddress bound;
     try {
+      connector.open(); // binds now, so that the address judged is the one bound
+      bound = boundAddress(connector, named);
+      checkExposure(config, bound, true);
       jetty.start();
     } catch (Exception e) {
       gate.fail();
       stopQuietly(jetty);
+      connector.close();
       try {
         engineBuilt.join().close();
       } catch (CompletionException ignored) {
@@ -154,7 +177,65 @@ final class HallpassServer implements AutoCloseable {
     gate.open(
         new ApiHandler(
             new CoreDriverApi(engine, metrics, clock), new ApiKeys(config.apiKeys()), metrics));
-    return new HallpassServer(jetty, connector, graceful, engine, metrics);
+    return new HallpassServer(jetty, bound, graceful, engine, metrics);
+  }
+
+  /**
+   * A server that other machines can reach takes API keys, unless {@code --allow-unauthenticated}
+   * says otherwise (and a warning says so). Judged on the address bound, so that a host name is
+   * judged by what it resolved to.
+   */
+  private static void checkExposure(ServerConfig config, InetSocketAddress bound, boolean warn) {
+    if (!config.apiKeys().isEmpty()) {
+      return;
+    }
+    boolean loopback = bound.getAddress().isLoopbackAddress();
+    if (config.allowUnauthenticated()) {
+      if (!warn) {
+        return;
+      }
+      LOG.warn(
+          "--allow-unauthenticated: the API takes no API key on {}{}; anyone who can connect "
+              + "can create, read and revoke sessions",
+          hostAndPort(bound),
+          loopback ? " (loopback: this machine only)" : ", which other machines can reach");
+      return;
+    }
+    if (!loopback) {
+      throw new Cli.InvalidConfig(
+          "--host "
+              + config.host()
+              + " (address "
+              + bound.getAddress().getHostAddress()
+              + ") lets other machines connect, and no --api-keys are set: set --api-keys "
+              + "(or env HALLPASS_API_KEYS), bind a loopback address (--host 127.0.0.1), or "
+              + "pass --allow-unauthenticated to serve without keys");
+    }
+  }
+
+  /**
+   * The address and port the connector bound. A dual-stack socket bound to {@code 0.0.0.0} reports
+   * {@code ::}; it is named as configured.
+   */
+  private static InetSocketAddress boundAddress(ServerConnector connector, InetSocketAddress named)
+      throws IOException {
+    InetSocketAddress local =
+        (InetSocketAddress) ((ServerSocketChannel) connector.getTransport()).getLocalAddress();
+    if (local.getAddress().isAnyLocalAddress()
+        && !named.isUnresolved()
+        && named.getAddress().isAnyLocalAddress()) {
+      return new InetSocketAddress(named.getAddress(), local.getPort());
+    }
+    return local;
+  }
+
+  /** {@code 0.0.0.0:3567}, {@code [::1]:3567}. */
+  private static String hostAndPort(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    if (a.getAddress() instanceof Inet6Address) {
+      host = "[" + host.replace("%", "%25") + "]";
+    }
+    return host + ":" + a.getPort();
   }
 
   private static Hallpass buildEngine(
@@ -240,7 +321,8 @@ final class HallpassServer implements AutoCloseable {
     if (config.databaseUrl() == null) {
       return JdbcSessionStores.embedded(config.dataDir());
     }
-    JdbcSessionStores.Builder b = JdbcSessionStores.builder().jdbcUrl(config.databaseUrl());
+    JdbcSessionStores.Builder b =
+        JdbcSessionStores.builder().jdbcUrl(withoutServerErrorDetail(config.databaseUrl()));
     if (config.databaseUser() != null) {
       b.username(config.databaseUser());
     }
@@ -251,6 +333,21 @@ final class HallpassServer implements AutoCloseable {
       b.maximumPoolSize(config.databasePoolSize());
     }
     return b.build();
+  }
+
+  /**
+   * A PostgreSQL URL gets {@code logServerErrorDetail=false} unless it sets that option: the driver
+   * then leaves the server's DETAIL out of its exceptions, which would quote the values of a failed
+   * row (session data, refresh keys) into the error log. Other URLs are returned as given.
+   */
+  static String withoutServerErrorDetail(String url) {
+    if (!url.startsWith("jdbc:postgresql:")
+        || url.toLowerCase(Locale.ROOT).contains("logservererrordetail=")) {
+      return url;
+    }
+    String separator =
+        url.indexOf('?') < 0 ? "?" : url.endsWith("?") || url.endsWith("&") ? "" : "&";
+    return url + separator + "logServerErrorDetail=false";
   }
 
   /** Jetty's own errors (malformed HTTP, oversized headers): status and reason as plain text. */
@@ -272,15 +369,18 @@ final class HallpassServer implements AutoCloseable {
     return port;
   }
 
-  /** The base URI to give the SDKs as {@code connectionURI}. */
+  /**
+   * The address and port bound, as a URI: what the SDKs' {@code connectionURI} names, unless it is
+   * the wildcard address ({@code 0.0.0.0}, {@code ::}), which stands for every address of this
+   * machine.
+   */
   URI uri() {
-    String host = connector.getHost();
-    if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
-      host = "127.0.0.1";
-    } else if (host.indexOf(':') >= 0) {
-      host = "[" + host + "]";
-    }
-    return URI.create("http://" + host + ":" + port);
+    return URI.create("http://" + hostAndPort(bound));
+  }
+
+  /** Whether it listens on the wildcard address: every address of this machine. */
+  boolean listensOnEveryAddress() {
+    return bound.getAddress().isAnyLocalAddress();
   }
 
   /** Requests being handled now. */

@@ -3,6 +3,7 @@ package dev.hallpass.server;
 import dev.hallpass.Hallpass;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -19,6 +20,7 @@ import java.util.List;
  * @param dataDir directory of the embedded H2 database
  * @param inMemoryStore keep sessions in this process's memory (tests and trials)
  * @param apiKeys accepted {@code api-key} values; empty means no key is required
+ * @param allowUnauthenticated serve without API keys on an address other machines can reach
  * @param accessTokenValidity lifetime of an access token
  * @param refreshTokenValidity lifetime of a session without refresh
  * @param signingKeyRotationInterval how long one signing key signs
@@ -38,6 +40,7 @@ record ServerConfig(
     Path dataDir,
     boolean inMemoryStore,
     List<String> apiKeys,
+    boolean allowUnauthenticated,
     Duration accessTokenValidity,
     Duration refreshTokenValidity,
     Duration signingKeyRotationInterval,
@@ -72,7 +75,8 @@ record ServerConfig(
   }
 
   /**
-   * Which store the settings select, for the start-up log line (no URL parameters, no password).
+   * Which store the settings select, for the start-up log line (no URL parameters, no user info, no
+   * password).
    */
   String storeDescription() {
     if (inMemoryStore) {
@@ -81,14 +85,25 @@ record ServerConfig(
     if (databaseUrl == null) {
       return "embedded H2 in " + dataDir.toAbsolutePath().normalize();
     }
-    int cut = databaseUrl.length();
+    String url = redactor().scrub(databaseUrl);
+    int cut = url.length();
     for (char c : new char[] {'?', ';'}) {
-      int i = databaseUrl.indexOf(c);
+      int i = url.indexOf(c);
       if (i >= 0 && i < cut) {
         cut = i;
       }
     }
-    return databaseUrl.substring(0, cut);
+    return url.substring(0, cut);
+  }
+
+  /**
+   * What must never be printed: the database URL's credentials, the database password and the API
+   * keys.
+   */
+  Redactor redactor() {
+    List<String> secrets = new ArrayList<>(apiKeys);
+    secrets.add(databasePassword);
+    return new Redactor(databaseUrl, secrets);
   }
 
   @Override
@@ -101,7 +116,9 @@ record ServerConfig(
         + storeDescription()
         + ", apiKeys="
         + apiKeys.size()
-        + " configured, accessTokenValidity="
+        + " configured"
+        + (allowUnauthenticated ? ", allowUnauthenticated" : "")
+        + ", accessTokenValidity="
         + accessTokenValidity
         + ", refreshTokenValidity="
         + refreshTokenValidity

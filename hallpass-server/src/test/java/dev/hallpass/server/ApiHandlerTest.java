@@ -70,9 +70,7 @@ class ApiHandlerTest {
   @Test
   void publicEndpoints_needNoApiKey() throws Exception {
     for (String path :
-        new String[] {
-          "/hello", "/", "/apiversion", "/.well-known/jwks.json", "/recipe/jwt/jwks", "/metrics"
-        }) {
+        new String[] {"/hello", "/", "/apiversion", "/.well-known/jwks.json", "/recipe/jwt/jwks"}) {
       HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri(path)).GET());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
     }
@@ -243,7 +241,7 @@ class ApiHandlerTest {
 
   @Test
   void metrics_arePrometheusText_withTheSessionCounters() throws Exception {
-    HttpResponse<String> r = bare(HttpRequest.newBuilder(t.uri("/metrics")).GET());
+    HttpResponse<String> r = t.get("/metrics");
     assertThat(r.headers().firstValue("content-type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain; version=0.0.4"));
     assertThat(r.body())
@@ -254,7 +252,7 @@ class ApiHandlerTest {
             "hallpass_token_thefts_detected_total",
             "hallpass_http_requests_seconds_count");
     t.get("/recipe/session/user?userId=metricsprobe");
-    String after = bare(HttpRequest.newBuilder(t.uri("/metrics")).GET()).body();
+    String after = t.get("/metrics").body();
     // Requests are tagged by route template: no user ids or other raw path parts.
     assertThat(after).contains("route=\"/recipe/session/user\"").doesNotContain("metricsprobe");
   }
