@@ -1,6 +1,7 @@
 package dev.hallpass.server;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.KeyEncryptionKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.List;
  * @param logLevel SLF4J simple-logger level name
  * @param maxThreads the HTTP thread pool's size
  * @param shutdownTimeout how long a graceful stop waits for in-flight requests
+ * @param keyEncryptionKeys the key-encryption key then older ones; empty: stored keys unencrypted
  */
 record ServerConfig(
     String host,
@@ -44,10 +46,12 @@ record ServerConfig(
     Duration refreshGracePeriod,
     String logLevel,
     int maxThreads,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    List<KeyEncryptionKey> keyEncryptionKeys) {
 
   ServerConfig {
     apiKeys = List.copyOf(apiKeys);
+    keyEncryptionKeys = List.copyOf(keyEncryptionKeys);
   }
 
   /**
@@ -67,6 +71,11 @@ record ServerConfig(
             .signingKeyRotationInterval(signingKeyRotationInterval);
     if (refreshGracePeriod != null) {
       b.refreshGracePeriod(refreshGracePeriod);
+    }
+    if (!keyEncryptionKeys.isEmpty()) {
+      b.keyEncryption(
+          keyEncryptionKeys.get(0),
+          keyEncryptionKeys.subList(1, keyEncryptionKeys.size()).toArray(KeyEncryptionKey[]::new));
     }
     return b;
   }
@@ -113,6 +122,12 @@ record ServerConfig(
         + logLevel
         + ", maxThreads="
         + maxThreads
+        + ", keyEncryption="
+        + (keyEncryptionKeys.isEmpty() ? "off" : "kek ids " + keyIds())
         + "}";
+  }
+
+  private List<String> keyIds() {
+    return keyEncryptionKeys.stream().map(KeyEncryptionKey::id).toList();
   }
 }
