@@ -10,6 +10,8 @@ import dev.hallpass.KeyEncryptionKey;
 import dev.hallpass.Session;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.testkit.MutableClock;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -17,9 +19,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +42,10 @@ import org.junit.jupiter.api.Test;
  */
 abstract class AbstractKeyEncryptionAtRestTest {
   private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
-  private static final KeyEncryptionKey KEK1 = newKek();
-  private static final KeyEncryptionKey KEK2 = newKek();
+  private static final String KEK1_TEXT = newKeyText();
+  private static final String KEK2_TEXT = newKeyText();
+  private static final KeyEncryptionKey KEK1 = KeyEncryptionKey.fromBase64(KEK1_TEXT);
+  private static final KeyEncryptionKey KEK2 = KeyEncryptionKey.fromBase64(KEK2_TEXT);
 
   private final MutableClock clock = new MutableClock(START);
   private final List<Hallpass> engines = new ArrayList<>();
@@ -52,10 +62,10 @@ abstract class AbstractKeyEncryptionAtRestTest {
   /** Every signing key's private key as stored, by kid. */
   abstract Map<String, String> rawPrivateKeys() throws Exception;
 
-  private static KeyEncryptionKey newKek() {
+  private static String newKeyText() {
     byte[] b = new byte[32];
     new SecureRandom().nextBytes(b);
-    return KeyEncryptionKey.fromBase64(Base64.getEncoder().encodeToString(b));
+    return Base64.getEncoder().encodeToString(b);
   }
 
   @AfterEach
@@ -217,6 +227,89 @@ abstract class AbstractKeyEncryptionAtRestTest {
             e -> {
               assertThat(e.getType()).isEqualTo(Type.GENERAL_ERROR);
               assertThat(e.getMessage()).contains("keyEncryption");
+            });
+  }
+
+  // ---------------------------------------------------------------- logs
+
+  @Test
+  void logs_atEveryLevel_neverShowAKeyEncryptionKeyOrAStoredKey() throws Exception {
+    List<String> logged = Collections.synchronizedList(new ArrayList<>());
+    Logger root = Logger.getLogger("");
+    Level level = root.getLevel();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord r) {
+            // Hallpass's own loggers: a JDBC driver at FINEST logs bound values (pgjdbc does),
+            // which is the driver's logging configuration to cap, not Hallpass's to avoid.
+            if (r.getLoggerName() == null || !r.getLoggerName().startsWith("dev.hallpass")) {
+              return;
+            }
+            StringBuilder b = new StringBuilder(new SimpleFormatter().format(r));
+            for (Throwable t = r.getThrown(); t != null; t = t.getCause()) {
+              b.append(t);
+            }
+            logged.add(b.toString());
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    capture.setLevel(Level.ALL);
+    root.setLevel(Level.ALL);
+    root.addHandler(capture);
+    List<String> secrets = new ArrayList<>();
+    try {
+      Hallpass plain = engine(newStore(clock), null);
+      Session s = plain.createNewSession("alice", Map.of(), Map.of());
+      secrets.add(rawRefreshKey(s.getHandle()));
+      secrets.addAll(rawPrivateKeys().values());
+      clock.advance(Duration.ofMinutes(1));
+      Hallpass one = engine(storeOnSameDatabase(clock), KEK1); // migration: re-wraps, logs it
+      secrets.addAll(rawPrivateKeys().values());
+      Session next = refresh(one, s);
+      secrets.add(rawRefreshKey(s.getHandle()));
+      clock.advance(Duration.ofMinutes(1));
+      Hallpass two = engine(withoutRewrap(storeOnSameDatabase(clock)), KEK2, KEK1);
+      refresh(two, next); // warns that the store cannot re-encrypt
+      assertThatThrownBy(() -> engine(storeOnSameDatabase(clock), KEK2))
+          .isInstanceOf(HallpassException.class);
+    } finally {
+      root.removeHandler(capture);
+      root.setLevel(level);
+    }
+    assertThat(logged).anySatisfy(l -> assertThat(l).contains(KEK1.id()));
+    assertThat(logged).anySatisfy(l -> assertThat(l).contains("cannot re-encrypt"));
+    List<String> forbidden = new ArrayList<>(List.of(KEK1_TEXT, KEK2_TEXT));
+    for (String secret : secrets) {
+      forbidden.add(secret.substring(secret.length() - 24)); // any long enough piece of it
+    }
+    for (String line : logged) {
+      for (String f : forbidden) {
+        assertThat(line).doesNotContain(f);
+      }
+    }
+  }
+
+  /** The store as one written before the re-encryption methods existed (their defaults). */
+  private static SessionStore withoutRewrap(SessionStore delegate) {
+    return (SessionStore)
+        Proxy.newProxyInstance(
+            SessionStore.class.getClassLoader(),
+            new Class<?>[] {SessionStore.class},
+            (proxy, method, args) -> {
+              if (method.getName().startsWith("replace")) {
+                throw new UnsupportedOperationException(method.getName());
+              }
+              try {
+                return method.invoke(delegate, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
             });
   }
 
