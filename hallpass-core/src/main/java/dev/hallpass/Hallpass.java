@@ -344,12 +344,13 @@ public interface Hallpass extends AutoCloseable {
      * refreshed or has expired (at most the refresh-token validity after {@code primary} took
      * over); removing it earlier makes those sessions fail with GENERAL_ERROR.
      *
-     * <p>Plaintext values stored before encryption was turned on are accepted and re-encrypted the
-     * same way (migration). The reverse is refused: an engine without this option that finds an
-     * encrypted value fails with GENERAL_ERROR naming this option, never using ciphertext as a key.
-     * Turn it on (and change {@code primary}) in every process sharing the store at once: an older
-     * process cannot read what a newer one encrypted. Rotating: first give every process the new
-     * KEK in {@code older}, then make it the primary.
+     * <p>It protects against reading the database (a dump, a backup, a replica), not against
+     * writing it: plaintext values stored before encryption was turned on are accepted and
+     * re-encrypted the same way (migration). The reverse is refused: an engine without this option
+     * that finds an encrypted value fails with GENERAL_ERROR naming this option, never using
+     * ciphertext as a key. Turn it on (and change {@code primary}) in every process sharing the
+     * store at once: an older process cannot read what a newer one encrypted. Rotating: first give
+     * every process the new KEK in {@code older}, then make it the primary.
      *
      * @param primary the KEK that encrypts
      * @param older KEKs that may still decrypt (previous primaries)

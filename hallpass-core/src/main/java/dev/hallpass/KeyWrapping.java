@@ -29,6 +29,9 @@ import javax.crypto.spec.SecretKeySpec;
  * the option, never used as a key. On: values are wrapped under the primary KEK; wrapped values of
  * an older KEK and plaintext values from before (migration) are accepted, and {@link #isCurrent}
  * tells the caller to re-wrap them under the primary. Thread-safe.
+ *
+ * <p>Random 96-bit nonces stay safe for about 2^32 values under one KEK (one per session and per
+ * signing key, plus re-wraps): far beyond a deployment's sessions between KEK rotations.
  */
 final class KeyWrapping {
   static final String PREFIX = "hpkek1:";
