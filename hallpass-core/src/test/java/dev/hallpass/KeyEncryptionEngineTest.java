@@ -181,6 +181,43 @@ class KeyEncryptionEngineTest {
     assertThat(KeyWrapping.kekId(storedRefreshKey(s))).isEqualTo(KEK2.id());
   }
 
+  @Test
+  void rotation_racingRefreshesOfOneSession_allGetTheSameChild_andTheKeyEndsUnderTheNewKek()
+      throws Exception {
+    Hallpass old = engine(KEK1);
+    Session s = login(old, "alice");
+    Hallpass rotated = engine(KEK2, KEK1);
+    int racers = 8;
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(racers);
+    Session child = null;
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Session>> children = new ArrayList<>();
+      for (int i = 0; i < racers; i++) {
+        children.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return refresh(rotated, s);
+                }));
+      }
+      go.countDown();
+      java.util.Set<String> distinct = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<Session> f : children) {
+        child = f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        distinct.add(child.getTokens().getRefreshToken());
+      }
+      assertThat(distinct).hasSize(1); // one lineage, as without encryption
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(KeyWrapping.kekId(storedRefreshKey(s))).isEqualTo(KEK2.id());
+    clock.advance(Duration.ofMinutes(1));
+    Hallpass kek2Only = engine(KEK2); // KEK1 no longer needed by this session
+    assertThat(verify(kek2Only, refresh(kek2Only, child)).getUserId()).isEqualTo("alice");
+  }
+
   // ---------------------------------------------------------------- migration and refusals
 
   @Test
