@@ -51,6 +51,10 @@ final class Engine implements Hallpass {
   private final Refresher refresher;
   private final Signer signer;
   private final Set<String> confirmed = ConcurrentHashMap.newKeySet();
+
+  /** Set once the store has refused to re-wrap a refresh key (it lacks that method). */
+  private volatile boolean refreshKeyRewrapUnsupported;
+
   private final ScheduledExecutorService sweeper;
 
   /** Builds the engine from validated settings; loads or creates the signing keys. */
@@ -63,7 +67,8 @@ final class Engine implements Hallpass {
             config.clock(),
             config.random(),
             config.keyRotationInterval(),
-            config.accessTokenValidity());
+            config.accessTokenValidity(),
+            config.keyWrapping());
     this.tokens = new AccessTokens(keyRing);
     this.cache =
         config.verifiedTokenCacheSize() > 0
@@ -71,7 +76,10 @@ final class Engine implements Hallpass {
             : null;
     this.refresher =
         new Refresher(
-            config.refreshGracePeriod(), config.refreshTokenValidity(), config.antiCsrf());
+            config.refreshGracePeriod(),
+            config.refreshTokenValidity(),
+            config.antiCsrf(),
+            config.keyWrapping());
     this.signer = new Signer(tokens);
     keyRing.signingKey();
     if (config.cleanupInterval() != null) {
@@ -130,7 +138,7 @@ final class Engine implements Hallpass {
             payloadJson,
             now,
             expiresAt,
-            Crypto.B64URL.encodeToString(key),
+            config.keyWrapping().wrap(key, KeyWrapping.Purpose.SESSION_REFRESH_KEY, handle),
             refreshHash));
     return new EngineSession(this, tokens.sign(claims), refreshToken, expiresAt, csrf);
   }
@@ -297,8 +305,47 @@ final class Engine implements Hallpass {
     }
     Refresher.Issue issue = (Refresher.Issue) verdict;
     AccessTokens.Verified at = signer.finish(attempt.signing, attempt.claims());
+    rewrapRefreshKey(issue.session());
     return new EngineSession(
         this, at, issue.refreshToken(), issue.sessionExpiry(), issue.antiCsrfToken());
+  }
+
+  /**
+   * After a committed refresh: stores the session's refresh key encrypted under the primary
+   * key-encryption key when it was stored in plaintext (from before encryption was on) or under an
+   * older one. A compare-and-set beside the refresh, not in it: a failure or a lost race changes
+   * nothing but leaves the old form for the next refresh, and never fails this one.
+   */
+  private void rewrapRefreshKey(SessionRecord rec) {
+    KeyWrapping wrapping = config.keyWrapping();
+    if (!wrapping.enabled()
+        || refreshKeyRewrapUnsupported
+        || wrapping.isCurrent(rec.refreshKey())) {
+      return;
+    }
+    try {
+      String wrapped =
+          wrapping.rewrap(
+              rec.refreshKey(),
+              KeyWrapping.Purpose.SESSION_REFRESH_KEY,
+              rec.handle(),
+              rec.handle());
+      store.replaceRefreshKey(rec.handle(), rec.refreshKey(), wrapped);
+    } catch (UnsupportedOperationException e) {
+      refreshKeyRewrapUnsupported = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the session store cannot re-encrypt refresh keys ({0}): sessions stored in plaintext or"
+              + " under an older key-encryption key stay so until they end",
+          store.getClass().getName());
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not re-encrypt the refresh key of session "
+              + rec.handle()
+              + "; retrying at its next refresh",
+          e);
+    }
   }
 
   /**

@@ -18,4 +18,5 @@ record EngineConfig(
     Duration cleanupInterval, // null: no background sweep
     int cleanupBatchSize,
     Clock clock,
-    SecureRandom random) {}
+    SecureRandom random,
+    KeyWrapping keyWrapping) {}

@@ -183,7 +183,8 @@ public interface Hallpass extends AutoCloseable {
    * anti-CSRF tokens off (cookies are SameSite; turn them on for cross-site cookies), access-token
    * blacklisting off, signing keys rotated every 7 days, refresh grace period 30 seconds (or the
    * access-token validity if that is shorter), a verified-token cache of 10,000 entries, a clean-up
-   * sweep every hour, the system clock and a {@link SecureRandom}.
+   * sweep every hour, the system clock and a {@link SecureRandom}, and stored keys not encrypted
+   * ({@link #keyEncryption}: turn it on to encrypt them).
    *
    * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
    * option); {@link #build()} rejects settings that conflict ({@link IllegalStateException}).
@@ -201,6 +202,8 @@ public interface Hallpass extends AutoCloseable {
     private int cleanupBatchSize = 1_000;
     private Clock clock = Clock.systemUTC();
     private SecureRandom secureRandom;
+    private KeyEncryptionKey keyEncryptionKey; // null: key encryption off
+    private List<KeyEncryptionKey> olderKeyEncryptionKeys = List.of();
 
     private Builder() {}
 
@@ -328,6 +331,51 @@ public interface Hallpass extends AutoCloseable {
     }
 
     /**
+     * Encrypts every signing private key and every session's refresh key before it reaches the
+     * store (AES-256-GCM under {@code primary}), so that someone who reads the database cannot sign
+     * access tokens or forge refresh tokens. Default off.
+     *
+     * <p>Each stored value names the key-encryption key (KEK) it was encrypted under ({@link
+     * KeyEncryptionKey#id()}) and is bound to its row (session handle; signing key id, generation
+     * and public key): a value copied to another row fails to decrypt. Values found encrypted under
+     * one of {@code older} are still read, and are re-encrypted under {@code primary}: signing keys
+     * when this engine starts (and at each clean-up sweep), a session's refresh key at its next
+     * refresh. So an older KEK must stay configured until every session stored under it has been
+     * refreshed or has expired (at most the refresh-token validity after {@code primary} took
+     * over); removing it earlier makes those sessions fail with GENERAL_ERROR.
+     *
+     * <p>It protects against reading the database (a dump, a backup, a replica), not against
+     * writing it: plaintext values stored before encryption was turned on are accepted and
+     * re-encrypted the same way (migration). The reverse is refused: an engine without this option
+     * that finds an encrypted value fails with GENERAL_ERROR naming this option, never using
+     * ciphertext as a key. Turn it on (and change {@code primary}) in every process sharing the
+     * store at once: an older process cannot read what a newer one encrypted. Rotating: first give
+     * every process the new KEK in {@code older}, then make it the primary.
+     *
+     * @param primary the KEK that encrypts
+     * @param older KEKs that may still decrypt (previous primaries)
+     * @throws IllegalArgumentException if a key is given twice
+     */
+    public Builder keyEncryption(KeyEncryptionKey primary, KeyEncryptionKey... older) {
+      Objects.requireNonNull(primary, "keyEncryption primary");
+      Objects.requireNonNull(older, "keyEncryption older");
+      List<KeyEncryptionKey> olderList = new java.util.ArrayList<>(older.length);
+      java.util.Set<String> ids = new java.util.HashSet<>();
+      ids.add(primary.id());
+      for (KeyEncryptionKey k : older) {
+        Objects.requireNonNull(k, "keyEncryption older");
+        if (!ids.add(k.id())) {
+          throw new IllegalArgumentException(
+              "keyEncryption: key-encryption key " + k.id() + " is given twice");
+        }
+        olderList.add(k);
+      }
+      this.keyEncryptionKey = primary;
+      this.olderKeyEncryptionKeys = List.copyOf(olderList);
+      return this;
+    }
+
+    /**
      * Creates the engine: loads (or creates) the signing keys and starts the clean-up sweep.
      *
      * @throws IllegalStateException when the store is missing or settings conflict; the message
@@ -361,6 +409,7 @@ public interface Hallpass extends AutoCloseable {
                 + accessTokenValidity
                 + ")");
       }
+      SecureRandom random = secureRandom != null ? secureRandom : new SecureRandom();
       return new Engine(
           new EngineConfig(
               store,
@@ -374,7 +423,10 @@ public interface Hallpass extends AutoCloseable {
               cleanupInterval,
               cleanupBatchSize,
               clock,
-              secureRandom != null ? secureRandom : new SecureRandom()));
+              random,
+              keyEncryptionKey == null
+                  ? KeyWrapping.disabled()
+                  : KeyWrapping.of(keyEncryptionKey, olderKeyEncryptionKeys, random)));
     }
 
     private static Duration wholeSeconds(Duration d, String name) {

@@ -254,6 +254,50 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    java.util.Objects.requireNonNull(handle, "handle");
+    java.util.Objects.requireNonNull(expected, "expected");
+    java.util.Objects.requireNonNull(replacement, "replacement");
+    open();
+    boolean[] replaced = new boolean[1];
+    sessions.computeIfPresent(
+        handle,
+        (h, r) -> {
+          if (!Crypto.secretEquals(r.refreshKey(), expected)) {
+            return r;
+          }
+          replaced[0] = true;
+          return r.withRefreshKey(replacement);
+        });
+    return replaced[0];
+  }
+
+  @Override
+  public synchronized boolean replaceSigningPrivateKey(
+      String kid, String expected, String replacement) {
+    java.util.Objects.requireNonNull(kid, "kid");
+    java.util.Objects.requireNonNull(expected, "expected");
+    java.util.Objects.requireNonNull(replacement, "replacement");
+    open();
+    for (SigningKeyRecord k : keys.values()) {
+      if (k.kid().equals(kid) && Crypto.secretEquals(k.privateKeyPkcs8(), expected)) {
+        return keys.replace(
+            k.generation(),
+            k,
+            new SigningKeyRecord(
+                k.kid(),
+                k.generation(),
+                replacement,
+                k.publicKeyX509(),
+                k.createdAt(),
+                k.signsFrom(),
+                k.signsUntil()));
+      }
+    }
+    return false;
+  }
+
+  @Override
   public void close() {
     closed = true;
   }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -37,6 +38,11 @@ final class KeyRing {
   private final SecureRandom random;
   private final Duration rotation;
   private final Duration accessValidity;
+  private final KeyWrapping wrapping;
+
+  /** Set once the store has refused to re-wrap (a store without that method): stop asking. */
+  private boolean rewrapUnsupported;
+
   private volatile Snapshot snapshot = new Snapshot(List.of());
   private volatile long lastUnknownKidReload = System.nanoTime() - UNKNOWN_KID_RELOAD_NANOS;
 
@@ -79,6 +85,17 @@ final class KeyRing {
       SecureRandom random,
       Duration rotation,
       Duration accessValidity) {
+    this(store, clock, random, rotation, accessValidity, KeyWrapping.disabled());
+  }
+
+  KeyRing(
+      SessionStore store,
+      Clock clock,
+      SecureRandom random,
+      Duration rotation,
+      Duration accessValidity,
+      KeyWrapping wrapping) {
+    this.wrapping = wrapping;
     this.store = store;
     this.clock = clock;
     this.random = random;
@@ -168,7 +185,10 @@ final class KeyRing {
     Map<String, SigningKey> old = snapshot.byKid;
     for (SigningKeyRecord r : store.loadSigningKeys()) {
       SigningKey existing = old.get(r.kid());
-      loaded.add(existing != null ? existing : new SigningKey(r));
+      loaded.add(existing != null ? existing : new SigningKey(r, wrapping));
+      if (!wrapping.isCurrent(r.privateKeyPkcs8())) {
+        rewrap(r);
+      }
     }
     loaded.sort(Comparator.comparingLong(k -> k.generation));
     Snapshot next = new Snapshot(loaded);
@@ -178,6 +198,42 @@ final class KeyRing {
       }
     }
     snapshot = next;
+  }
+
+  /**
+   * Stores a key's private key wrapped under the primary KEK: it was plaintext (stored before
+   * encryption was turned on) or wrapped under an older KEK. A failure only delays it to the next
+   * reload; the key in memory is unaffected.
+   */
+  private void rewrap(SigningKeyRecord r) {
+    if (!wrapping.enabled() || rewrapUnsupported) {
+      return; // off: a wrapped key has already failed to load above
+    }
+    String context = KeyWrapping.signingKeyContext(r.kid(), r.generation(), r.publicKeyX509());
+    try {
+      String wrapped =
+          wrapping.rewrap(
+              r.privateKeyPkcs8(), KeyWrapping.Purpose.SIGNING_PRIVATE_KEY, context, r.kid());
+      if (store.replaceSigningPrivateKey(r.kid(), r.privateKeyPkcs8(), wrapped)) {
+        LOG.log(
+            System.Logger.Level.INFO,
+            "signing key {0}: private key now encrypted under key-encryption key {1}",
+            r.kid(),
+            wrapping.primaryId());
+      }
+    } catch (UnsupportedOperationException e) {
+      rewrapUnsupported = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "the session store cannot re-encrypt stored keys ({0}): keys stored in plaintext or"
+              + " under an older key-encryption key stay so until they are retired",
+          store.getClass().getName());
+    } catch (RuntimeException e) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "could not re-encrypt signing key " + r.kid() + "; retrying at the next reload",
+          e);
+    }
   }
 
   private SigningKeyRecord newKey(long generation, Instant from, Instant until) {
@@ -190,14 +246,16 @@ final class KeyRing {
       String kid = "d-" + Crypto.B64URL.encodeToString(id);
       LOG.log(
           System.Logger.Level.INFO, "creating signing key {0} (generation {1})", kid, generation);
+      String publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+      byte[] privateKey = pair.getPrivate().getEncoded();
+      String storedPrivateKey =
+          wrapping.wrap(
+              privateKey,
+              KeyWrapping.Purpose.SIGNING_PRIVATE_KEY,
+              KeyWrapping.signingKeyContext(kid, generation, publicKey));
+      Arrays.fill(privateKey, (byte) 0);
       return new SigningKeyRecord(
-          kid,
-          generation,
-          Base64.getEncoder().encodeToString(pair.getPrivate().getEncoded()),
-          Base64.getEncoder().encodeToString(pair.getPublic().getEncoded()),
-          clock.instant(),
-          from,
-          until);
+          kid, generation, storedPrivateKey, publicKey, clock.instant(), from, until);
     } catch (GeneralSecurityException e) {
       throw HallpassException.generalError("could not generate an RSA-2048 key", e);
     }

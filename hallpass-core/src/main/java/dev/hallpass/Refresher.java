@@ -23,11 +23,17 @@ final class Refresher {
   private final Duration grace;
   private final Duration refreshTokenValidity;
   private final boolean antiCsrf;
+  private final KeyWrapping wrapping;
 
   Refresher(Duration grace, Duration refreshTokenValidity, boolean antiCsrf) {
+    this(grace, refreshTokenValidity, antiCsrf, KeyWrapping.disabled());
+  }
+
+  Refresher(Duration grace, Duration refreshTokenValidity, boolean antiCsrf, KeyWrapping wrapping) {
     this.grace = grace;
     this.refreshTokenValidity = refreshTokenValidity;
     this.antiCsrf = antiCsrf;
+    this.wrapping = wrapping;
   }
 
   /** The outcome of a refresh. */
@@ -95,7 +101,10 @@ final class Refresher {
     if (!s.expiresAt().isAfter(now)) {
       return new Refuse("session expired", RefreshWrite.DELETE);
     }
-    byte[] key = Crypto.B64URL_DECODER.decode(s.refreshKey());
+    // A key that cannot be unwrapped is a GENERAL_ERROR: the rule throws and nothing is written.
+    byte[] key =
+        wrapping.unwrap(
+            s.refreshKey(), KeyWrapping.Purpose.SESSION_REFRESH_KEY, s.handle(), s.handle());
     if (!RefreshTokens.tagValid(key, presented)) {
       // Names a real session but was not issued by us: a forgery, not a replay.
       return new Refuse("refresh token is not valid", RefreshWrite.KEEP);

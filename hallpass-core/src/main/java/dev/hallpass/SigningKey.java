@@ -29,17 +29,32 @@ final class SigningKey {
   volatile boolean retired;
 
   SigningKey(SigningKeyRecord r) {
+    this(r, KeyWrapping.disabled());
+  }
+
+  /**
+   * Loads a stored key, unwrapping its private key.
+   *
+   * @throws HallpassException GENERAL_ERROR when the key cannot be unwrapped or parsed
+   */
+  SigningKey(SigningKeyRecord r, KeyWrapping wrapping) {
+    byte[] pkcs8 =
+        wrapping.unwrap(
+            r.privateKeyPkcs8(),
+            KeyWrapping.Purpose.SIGNING_PRIVATE_KEY,
+            KeyWrapping.signingKeyContext(r.kid(), r.generation(), r.publicKeyX509()),
+            r.kid());
     try {
       KeyFactory f = KeyFactory.getInstance("RSA");
-      this.privateKey =
-          f.generatePrivate(
-              new PKCS8EncodedKeySpec(Base64.getDecoder().decode(r.privateKeyPkcs8())));
+      this.privateKey = f.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
       this.publicKey =
           (RSAPublicKey)
               f.generatePublic(
                   new X509EncodedKeySpec(Base64.getDecoder().decode(r.publicKeyX509())));
     } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
       throw HallpassException.generalError("stored signing key " + r.kid() + " is unreadable", e);
+    } finally {
+      java.util.Arrays.fill(pkcs8, (byte) 0);
     }
     this.kid = r.kid();
     this.generation = r.generation();

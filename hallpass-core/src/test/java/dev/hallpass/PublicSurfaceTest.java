@@ -28,6 +28,7 @@ class PublicSurfaceTest {
           "dev.hallpass.HallpassException",
           "dev.hallpass.HallpassException$Type",
           "dev.hallpass.JsonWebKeySet",
+          "dev.hallpass.KeyEncryptionKey",
           "dev.hallpass.Session",
           "dev.hallpass.SessionInformation",
           "dev.hallpass.SessionStores",

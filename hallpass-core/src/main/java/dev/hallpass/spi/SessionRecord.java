@@ -7,9 +7,11 @@ import java.util.Objects;
  * One stored session, as a {@link SessionStore} keeps it. Immutable.
  *
  * <p>Refresh tokens are never stored, only their SHA-256 hashes (lower-case hex). The refresh key
- * is a per-session HMAC key (base64url) that authenticates and derives the session's refresh
- * tokens; alone it yields no token. Session data and payload are JSON object texts. Times have
- * millisecond precision. {@link #toString()} shows no secret and no data.
+ * is a per-session HMAC key that authenticates and derives the session's refresh tokens; alone it
+ * yields no token. It is opaque text of at most 255 ASCII characters: the key in base64url, or,
+ * with key encryption on, the key encrypted under the application's key-encryption key. Session
+ * data and payload are JSON object texts. Times have millisecond precision. {@link #toString()}
+ * shows no secret and no data.
  *
  * <p>The refresh state follows the rotation rules of the session model: {@code currentRefreshHash}
  * is the newest token issued (C), {@code parentRefreshHash} the token it was issued for (P, null
@@ -24,7 +26,7 @@ import java.util.Objects;
  * @param jwtPayloadJson the application's access-token claims, a JSON object
  * @param createdAt when the session was created
  * @param expiresAt when the session expires (extended by each refresh)
- * @param refreshKey the per-session refresh-token key, base64url; secret
+ * @param refreshKey the per-session refresh-token key (base64url, or encrypted); secret
  * @param currentRefreshHash SHA-256 hex of the current refresh token (C)
  * @param parentRefreshHash SHA-256 hex of the token C was issued for (P), or null
  * @param issuedAt when C was issued by a refresh, or null
@@ -118,6 +120,24 @@ public record SessionRecord(
         createdAt,
         expiresAt,
         refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        confirmed);
+  }
+
+  /** A copy with another stored form of the refresh key (re-encrypted; the key is the same). */
+  public SessionRecord withRefreshKey(String storedRefreshKey) {
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        storedRefreshKey,
         currentRefreshHash,
         parentRefreshHash,
         issuedAt,

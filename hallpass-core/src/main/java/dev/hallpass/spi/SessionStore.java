@@ -123,6 +123,30 @@ public interface SessionStore extends AutoCloseable {
   /** Deletes keys whose {@code signsUntil} is before {@code cutoff}; returns how many. */
   int deleteSigningKeysRetiredBefore(Instant cutoff);
 
+  /**
+   * Replaces the stored refresh key of the session with this handle (live or not) if it is still
+   * exactly {@code expected}: a compare-and-set. The engine calls it to store the same key
+   * encrypted under a new key-encryption key, never to change the key. Returns true if replaced;
+   * false, changing nothing, if there is no such session or its key is no longer {@code expected}.
+   *
+   * <p>The default throws {@link UnsupportedOperationException} (stores written before this method
+   * existed): the engine then logs a warning once and leaves stored values as they are, so that
+   * keys stored in plaintext or under an older key-encryption key stay so until their sessions end.
+   */
+  default boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    throw new UnsupportedOperationException(getClass().getName() + ".replaceRefreshKey");
+  }
+
+  /**
+   * Replaces the stored private key of the signing key {@code kid} if it is still exactly {@code
+   * expected}: a compare-and-set, as {@link #replaceRefreshKey}; the other fields never change.
+   * Returns true if replaced; false, changing nothing, otherwise. The default throws {@link
+   * UnsupportedOperationException}, with the same consequence as there.
+   */
+  default boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    throw new UnsupportedOperationException(getClass().getName() + ".replaceSigningPrivateKey");
+  }
+
   /** Releases the store's resources (connection pool); the store is unusable afterwards. */
   @Override
   void close();

@@ -21,7 +21,10 @@ public final class SigningKeyRecord {
   private final Instant signsFrom;
   private final Instant signsUntil;
 
-  /** Creates the record; the keys are base64 (standard) DER encodings. */
+  /**
+   * Creates the record; the keys are base64 (standard) DER encodings, except that with key
+   * encryption on the private key is opaque encrypted text.
+   */
   public SigningKeyRecord(
       String kid,
       long generation,
@@ -49,7 +52,10 @@ public final class SigningKeyRecord {
     return generation;
   }
 
-  /** The private key, PKCS#8 DER in base64. Secret. */
+  /**
+   * The private key, PKCS#8 DER in base64, or that key encrypted under the application's
+   * key-encryption key (opaque text). Secret.
+   */
   public String privateKeyPkcs8() {
     return privateKeyPkcs8;
   }

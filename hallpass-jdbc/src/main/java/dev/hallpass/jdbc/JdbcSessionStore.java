@@ -5,6 +5,8 @@ import dev.hallpass.spi.RefreshWrite;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.spi.SigningKeyRecord;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -595,6 +597,66 @@ final class JdbcSessionStore implements SessionStore {
               c.prepareStatement("DELETE FROM hallpass_signing_keys WHERE signs_until < ?")) {
             ps.setLong(1, cutoffMillis);
             return ps.executeUpdate();
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- re-encryption
+
+  @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    Objects.requireNonNull(handle, "handle");
+    return compareAndSet(
+        "hallpass_sessions", "refresh_key", "handle", handle, expected, replacement);
+  }
+
+  @Override
+  public boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    Objects.requireNonNull(kid, "kid");
+    return compareAndSet("hallpass_signing_keys", "private_key", "kid", kid, expected, replacement);
+  }
+
+  /**
+   * Reads the value under a row lock, compares it in Java (in constant time: it is a secret; and H2
+   * cannot compare large-object columns in SQL) and writes the replacement, in one transaction.
+   * Table and column names are the constants above, never input.
+   */
+  private boolean compareAndSet(
+      String table, String column, String keyColumn, String key, String expected, String value) {
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(value, "replacement");
+    return inTransaction(
+        "re-encrypt a stored key",
+        c -> {
+          String current = null;
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + column
+                      + " FROM "
+                      + table
+                      + " WHERE "
+                      + keyColumn
+                      + " = ? FOR UPDATE")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                current = rs.getString(1);
+              }
+            }
+          }
+          if (current == null
+              || !MessageDigest.isEqual(
+                  current.getBytes(StandardCharsets.UTF_8),
+                  expected.getBytes(StandardCharsets.UTF_8))) {
+            return false;
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "UPDATE " + table + " SET " + column + " = ? WHERE " + keyColumn + " = ?")) {
+            ps.setString(1, value);
+            ps.setString(2, key);
+            return ps.executeUpdate() > 0;
           }
         });
   }

@@ -1,5 +1,6 @@
 package dev.hallpass.server;
 
+import dev.hallpass.KeyEncryptionKey;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -183,6 +184,23 @@ final class Cli {
         "How long the refresh token just replaced still gets the same new tokens (racing tabs, "
             + "quick retries); at most --access-token-validity. Default: 30s, or the "
             + "access-token validity if shorter."),
+    KEY_ENCRYPTION_KEY_FILE(
+        "--key-encryption-key-file",
+        "<file>",
+        Kind.PATH,
+        null,
+        null,
+        "File with the base64 of a 32-byte key (openssl rand -base64 32) that encrypts the "
+            + "signing and refresh keys in the database. Or env HALLPASS_KEY_ENCRYPTION_KEY with "
+            + "the base64 itself. Default: not encrypted."),
+    OLD_KEY_ENCRYPTION_KEY_FILES(
+        "--old-key-encryption-key-files",
+        "<file>",
+        Kind.LIST,
+        null,
+        null,
+        "Previous key-encryption keys, still read and re-encrypted under the current one; keep "
+            + "each until --refresh-token-validity has passed since it was replaced."),
     LOG_LEVEL(
         "--log-level",
         "<level>",
@@ -442,7 +460,8 @@ final class Cli {
           "username", "--database-user",
           "password", "--database-password",
           "maximumPoolSize", "--database-pool-size",
-          "dir", "--data-dir");
+          "dir", "--data-dir",
+          "keyEncryption", "--key-encryption-key-file");
 
   private static Map<Pattern, String> builderOptions(String... pairs) {
     Map<Pattern, String> m = new LinkedHashMap<>();
@@ -603,6 +622,7 @@ final class Cli {
     if (shutdownTimeout.isNegative()) {
       throw new InvalidConfig("--shutdown-timeout must not be negative");
     }
+    List<KeyEncryptionKey> keyEncryptionKeys = keyEncryptionKeys();
     ServerConfig config =
         new ServerConfig(
             host.trim(),
@@ -621,11 +641,51 @@ final class Cli {
             duration(Opt.REFRESH_GRACE_PERIOD),
             level,
             maxThreads,
-            shutdownTimeout);
+            shutdownTimeout,
+            keyEncryptionKeys);
     // The engine builder's setters judge its values now, with no I/O; conflicts between them
     // (build()) and the store's settings are judged when the server starts.
     checked(config::engineSettings);
     return config;
+  }
+
+  /** Env variable with the current key-encryption key itself (base64), for containers. */
+  static final String KEY_ENCRYPTION_KEY_ENV = "HALLPASS_KEY_ENCRYPTION_KEY";
+
+  /** The current key-encryption key then the older ones; empty: keys stored unencrypted. */
+  private List<KeyEncryptionKey> keyEncryptionKeys() {
+    Path file = path(Opt.KEY_ENCRYPTION_KEY_FILE);
+    boolean fromEnv = isSet(System.getenv(KEY_ENCRYPTION_KEY_ENV));
+    List<KeyEncryptionKey> keys = new ArrayList<>();
+    // The factories' messages name the file or variable, never the key.
+    try {
+      if (file != null && fromEnv) {
+        throw new InvalidConfig(
+            "--key-encryption-key-file and env " + KEY_ENCRYPTION_KEY_ENV + " are both set");
+      } else if (file != null) {
+        keys.add(KeyEncryptionKey.fromFile(file));
+      } else if (fromEnv) {
+        keys.add(KeyEncryptionKey.fromEnvironment(KEY_ENCRYPTION_KEY_ENV));
+      }
+      List<String> older = list(Opt.OLD_KEY_ENCRYPTION_KEY_FILES);
+      if (older != null && !older.isEmpty()) {
+        if (keys.isEmpty()) {
+          throw new InvalidConfig(
+              "--old-key-encryption-key-files needs --key-encryption-key-file"
+                  + " (or env "
+                  + KEY_ENCRYPTION_KEY_ENV
+                  + ")");
+        }
+        for (String f : older) {
+          if (!f.isBlank()) {
+            keys.add(KeyEncryptionKey.fromFile(Path.of(f.trim())));
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new InvalidConfig(e.getMessage());
+    }
+    return keys;
   }
 
   private static boolean isSet(String s) {

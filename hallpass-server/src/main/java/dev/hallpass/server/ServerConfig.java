@@ -1,6 +1,7 @@
 package dev.hallpass.server;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.KeyEncryptionKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.List;
  * @param logLevel SLF4J simple-logger level name
  * @param maxThreads the HTTP thread pool's size
  * @param shutdownTimeout how long a graceful stop waits for in-flight requests
+ * @param keyEncryptionKeys the key-encryption key then older ones; empty: stored keys unencrypted
  */
 record ServerConfig(
     String host,
@@ -47,10 +49,12 @@ record ServerConfig(
     Duration refreshGracePeriod,
     String logLevel,
     int maxThreads,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    List<KeyEncryptionKey> keyEncryptionKeys) {
 
   ServerConfig {
     apiKeys = List.copyOf(apiKeys);
+    keyEncryptionKeys = List.copyOf(keyEncryptionKeys);
   }
 
   /**
@@ -70,6 +74,11 @@ record ServerConfig(
             .signingKeyRotationInterval(signingKeyRotationInterval);
     if (refreshGracePeriod != null) {
       b.refreshGracePeriod(refreshGracePeriod);
+    }
+    if (!keyEncryptionKeys.isEmpty()) {
+      b.keyEncryption(
+          keyEncryptionKeys.get(0),
+          keyEncryptionKeys.subList(1, keyEncryptionKeys.size()).toArray(KeyEncryptionKey[]::new));
     }
     return b;
   }
@@ -130,6 +139,12 @@ record ServerConfig(
         + logLevel
         + ", maxThreads="
         + maxThreads
+        + ", keyEncryption="
+        + (keyEncryptionKeys.isEmpty() ? "off" : "kek ids " + keyIds())
         + "}";
+  }
+
+  private List<String> keyIds() {
+    return keyEncryptionKeys.stream().map(KeyEncryptionKey::id).toList();
   }
 }

@@ -1,0 +1,41 @@
+package dev.hallpass.jdbc;
+
+import dev.hallpass.SessionStores;
+import dev.hallpass.spi.SessionStore;
+import dev.hallpass.spi.SigningKeyRecord;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Key encryption at rest on the core's in-memory store (here beside the SQL stores so that all
+ * share one set of checks); its rows are the records it holds.
+ */
+class InMemoryKeyEncryptionAtRestTest extends AbstractKeyEncryptionAtRestTest {
+  private SessionStore store;
+
+  @Override
+  SessionStore newStore(Clock clock) {
+    store = SessionStores.inMemory(clock);
+    return store;
+  }
+
+  @Override
+  SessionStore storeOnSameDatabase(Clock clock) {
+    return store; // one process's memory: a second engine shares the instance
+  }
+
+  @Override
+  String rawRefreshKey(String handle) {
+    return store.findSession(handle).orElseThrow().refreshKey();
+  }
+
+  @Override
+  Map<String, String> rawPrivateKeys() {
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (SigningKeyRecord r : store.loadSigningKeys()) {
+      keys.put(r.kid(), r.privateKeyPkcs8());
+    }
+    return keys;
+  }
+}
