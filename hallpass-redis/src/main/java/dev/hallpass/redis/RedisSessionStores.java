@@ -44,6 +44,10 @@ import java.util.Objects;
  *       of sessions is another key, in its own slot, written before the session so that "delete all
  *       sessions of a user" never misses one.
  *   <li>No key, token, hash or session data is logged or put in an exception message by the store.
+ *       (Lettuce's own TRACE logging prints the raw protocol, session data included: keep {@code
+ *       io.lettuce} below TRACE in production.)
+ *   <li>Tenants are stored with each session; the SPI has no per-tenant query, so there is no
+ *       per-tenant index.
  * </ul>
  *
  * <p>Start-up failures (Redis unreachable, wrong password) are thrown as {@link HallpassException}

@@ -184,6 +184,36 @@ class RedisSessionStoreTest {
   }
 
   @Test
+  public void lockAndDecide_sessionChangingOnEveryAttempt_givesUpAfterTheBound_withGeneralError() {
+    String prefix = TestRedis.newPrefix();
+    SessionStore store = open(TestRedis.builder(TARGET, prefix));
+    SessionStore otherProcess = open(TestRedis.builder(TARGET, prefix));
+    Instant now = redisTime();
+    SessionRecord s = session("h", "alice", now, now.plusSeconds(600));
+    store.insertSession(s);
+    AtomicInteger calls = new AtomicInteger();
+
+    Throwable t =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                store.lockAndDecide(
+                    "h",
+                    (rec, time) -> {
+                      int n = calls.incrementAndGet();
+                      otherProcess.updateSessionData("h", "{\"n\":" + n + "}", time);
+                      return new Decision(
+                          new RefreshWrite.Rotate(HASH_B, HASH_A, 0, time, now.plusSeconds(900)));
+                    }));
+
+    assertThat(t).isInstanceOf(HallpassException.class);
+    assertThat(((HallpassException) t).getType()).isEqualTo(HallpassException.Type.GENERAL_ERROR);
+    assertThat(calls.get()).isEqualTo(RedisSessionStore.MAX_ATTEMPTS);
+    assertThat(store.findSession("h").orElseThrow().currentRefreshHash())
+        .as("no rotation was written")
+        .isEqualTo(HASH_A);
+  }
+
+  @Test
   public void keyPrefixes_isolateStoresOnOneRedis_andEveryKeyStartsWithThePrefix() {
     String p1 = TestRedis.newPrefix();
     String p2 = TestRedis.newPrefix();
