@@ -9,6 +9,7 @@ import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.spi.SessionStore.RefreshDecision;
 import dev.hallpass.spi.SigningKeyRecord;
+import dev.hallpass.testkit.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -211,6 +212,58 @@ class RedisSessionStoreTest {
     assertThat(store.findSession("h").orElseThrow().currentRefreshHash())
         .as("no rotation was written")
         .isEqualTo(HASH_A);
+  }
+
+  @Test
+  public void scriptsFlushedFromTheServer_areLoadedAgain_byTheNextCall() {
+    SessionStore store = open(TestRedis.builder(TARGET, TestRedis.newPrefix()));
+    Instant now = redisTime();
+    store.insertSession(session("h", "alice", now, now.plusSeconds(600)));
+
+    TestRedis.withCommands(TARGET, c -> c.scriptFlush()); // as after a restart or a failover
+
+    assertThat(store.confirmRefreshToken("h", HASH_A, now)).isTrue();
+    Decision d =
+        store.lockAndDecide(
+            "h",
+            (rec, t) ->
+                new Decision(new RefreshWrite.Rotate(HASH_B, HASH_A, 0, t, now.plusSeconds(900))));
+    assertThat(d.write()).isInstanceOf(RefreshWrite.Rotate.class);
+    assertThat(store.findSession("h").orElseThrow().currentRefreshHash()).isEqualTo(HASH_B);
+  }
+
+  @Test
+  public void deleteExpiredSessions_findsASessionRefreshedIntoALaterHour_onlyOnceItExpires() {
+    Instant start = Instant.parse("2031-05-17T08:30:00Z");
+    SessionStore store =
+        open(TestRedis.builder(TARGET, TestRedis.newPrefix()).clock(new MutableClock(start)));
+    store.insertSession(session("h", "alice", start, start.plusSeconds(10)));
+    Instant later = start.plus(Duration.ofHours(3));
+    store.lockAndDecide(
+        "h", (rec, t) -> new Decision(new RefreshWrite.Rotate(HASH_B, HASH_A, 0, t, later)));
+
+    // Three hours on, only the hours around the new expiry are read: the refresh re-filed it.
+    assertThat(store.deleteExpiredSessions(later.minusMillis(1), 10)).isZero();
+    assertThat(store.findSession("h")).isPresent();
+    assertThat(store.deleteExpiredSessions(later, 10)).isEqualTo(1);
+    assertThat(store.findSession("h")).isEmpty();
+    assertThat(store.findLiveHandlesOfUser("alice", start)).isEmpty();
+  }
+
+  @Test
+  public void refreshBeyondTheUserIndexBound_extendsIt_soTheSessionStaysListedAndRevocable() {
+    Instant start = Instant.parse("2031-05-17T08:30:00Z");
+    SessionStore store =
+        open(TestRedis.builder(TARGET, TestRedis.newPrefix()).clock(new MutableClock(start)));
+    store.insertSession(session("h", "alice", start, start.plusSeconds(10)));
+    Instant later = start.plus(Duration.ofDays(30));
+    store.lockAndDecide(
+        "h", (rec, t) -> new Decision(new RefreshWrite.Rotate(HASH_B, HASH_A, 0, t, later)));
+
+    // Past the first bound (expiry + retention + headroom: about an hour), entries are pruned.
+    Instant inTwoHours = start.plus(Duration.ofHours(2));
+    assertThat(store.findLiveHandlesOfUser("alice", inTwoHours)).containsExactly("h");
+    assertThat(store.deleteSessionsOfUser("alice")).containsExactly("h");
   }
 
   @Test
