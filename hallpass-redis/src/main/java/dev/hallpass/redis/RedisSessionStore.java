@@ -53,9 +53,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * which the session's key is certainly gone, then the session is written or extended. The index is
  * therefore a superset of the user's sessions: an entry whose session is missing (a failed insert,
  * a session Redis expired) or belongs to another user (a rejected duplicate handle) is harmless,
- * since every read checks the session itself. Entries are pruned once their bound has passed, and
- * the index key expires with its last bound. A refresh moves the bound only when the new expiry
- * passes it, and then to twice the remaining time, so most refreshes do not touch the index.
+ * since every read checks the session itself. Entries are pruned once their bound has passed (on
+ * every listing and every insertion for the user), and the index key expires with its last bound. A
+ * refresh moves the bound only when the new expiry passes it, and then to twice the remaining time,
+ * so most refreshes do not touch the index.
  *
  * <p><b>The expiry index</b> ({@link Keys#bucket}): one sorted set per hour of expiry, scored by
  * expiry, each expiring with its sessions. {@link #deleteExpiredSessions} reads the buckets that
@@ -593,7 +594,14 @@ final class RedisSessionStore implements SessionStore {
     return integer(
         Script.INDEX_ADD,
         keys.user(userId),
-        List.of(handle, Long.toString(bound), expiryMode(), expiryValue(bound)));
+        List.of(
+            handle,
+            Long.toString(bound),
+            expiryMode(),
+            expiryValue(bound),
+            // Entries whose bound passed: their sessions are gone. Keeps an active user's index
+            // small without the background sweep.
+            clock == null ? "now" : Long.toString(clock.millis())));
   }
 
   private CompletableFuture<Long> addToBucket(long bucket, String handle, long expires) {
@@ -602,7 +610,7 @@ final class RedisSessionStore implements SessionStore {
     return integer(
         Script.INDEX_ADD,
         keys.bucket(bucket),
-        List.of(handle, Long.toString(expires), expiryMode(), expiryValue(until)));
+        List.of(handle, Long.toString(expires), expiryMode(), expiryValue(until), ""));
   }
 
   /** After a deletion: drops the index entries, without waiting (stale entries are harmless). */

@@ -47,13 +47,22 @@ final class Script {
               """);
 
   /**
-   * KEYS[1] a sorted-set index; ARGV member, score, expiry mode, value. Adds the member or raises
-   * its score, and keeps the index at least until the given time.
+   * KEYS[1] a sorted-set index; ARGV member, score, expiry mode, value, prune-before. Adds the
+   * member or raises its score, keeps the index at least until the given time, and drops entries
+   * scored before prune-before: {@code now} (the server's time), epoch ms, or '' (none).
    */
   static final Script INDEX_ADD =
       new Script(
           EXPIRY_FUNCTIONS
               + """
+              if ARGV[5] ~= '' then
+                local cut = ARGV[5]
+                if cut == 'now' then
+                  local t = redis.call('TIME')
+                  cut = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+                end
+                redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', '(' .. cut)
+              end
               redis.call('ZADD', KEYS[1], 'GT', ARGV[2], ARGV[1])
               extend_expiry(KEYS[1], ARGV[3], ARGV[4])
               return 1

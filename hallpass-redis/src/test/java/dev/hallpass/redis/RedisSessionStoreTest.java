@@ -267,6 +267,24 @@ class RedisSessionStoreTest {
   }
 
   @Test
+  public void insertion_prunesTheUsersIndexOfEntriesWhoseSessionsAreGone() {
+    Instant start = Instant.parse("2031-05-17T08:30:00Z");
+    MutableClock clock = new MutableClock(start);
+    String prefix = TestRedis.newPrefix();
+    SessionStore store = open(TestRedis.builder(TARGET, prefix).clock(clock));
+    for (int i = 0; i < 5; i++) {
+      store.insertSession(session("old" + i, "alice", start, start.plusSeconds(10)));
+    }
+    clock.advance(Duration.ofDays(1)); // far past expiry + retention + headroom
+
+    store.insertSession(session("new", "alice", clock.instant(), clock.instant().plusSeconds(60)));
+
+    String index = new Keys(prefix).user("alice");
+    List<String> entries = TestRedis.withCommands(TARGET, c -> c.zrange(index, 0, -1));
+    assertThat(entries).containsExactly("new");
+  }
+
+  @Test
   public void keyPrefixes_isolateStoresOnOneRedis_andEveryKeyStartsWithThePrefix() {
     String p1 = TestRedis.newPrefix();
     String p2 = TestRedis.newPrefix();
