@@ -180,12 +180,26 @@ start_redis() {
 }
 
 # --- Redis Cluster ----------------------------------------------------------------------------
-cluster_ok() { [[ "$(timeout 5 redis-cli -p 7000 cluster info 2>/dev/null)" == *cluster_state:ok* ]]; }
+# The nodes' ports; HALLPASS_REDIS_CLUSTER_PORTS="7100 7101 7102" makes a second cluster (e.g. to
+# try this script without touching the one in use).
+read -r -a cluster_ports <<<"${HALLPASS_REDIS_CLUSTER_PORTS:-7000 7001 7002}"
+cluster_ok() { # every node says cluster_state:ok
+  local p
+  for p in "${cluster_ports[@]}"; do
+    [[ "$(timeout 5 redis-cli -p "$p" cluster info 2>/dev/null)" == *cluster_state:ok* ]] || return 1
+  done
+}
+wait_cluster_ok() { # SECONDS
+  local i
+  for ((i = 0; i < $1 * 4; i++)); do cluster_ok && return 0; sleep 0.25; done
+  return 1
+}
 
 start_redis_cluster() {
   has redis-server || apt_install redis-server || return 1
-  local p dir started=0
-  for p in 7000 7001 7002; do
+  has redis-cli || apt_install redis-tools || return 1
+  local p dir started=0 range="127.0.0.1:${cluster_ports[0]}-${cluster_ports[-1]}"
+  for p in "${cluster_ports[@]}"; do
     if port_open "$p"; then continue; fi
     # Each node keeps its cluster configuration (nodes.conf) but no data, so nodes restarted
     # after a reboot form the same cluster again.
@@ -198,27 +212,33 @@ start_redis_cluster() {
     wait_port "$p" || { say "redis-cluster: node $p is not answering (see $dir/redis.log)"; return 1; }
     started=1
   done
-  [ "$started" = 0 ] && say "redis-cluster: nodes already running on 127.0.0.1:7000-7002"
-  for p in 7000 7001 7002; do
+  [ "$started" = 0 ] && say "redis-cluster: nodes already running on $range"
+  for p in "${cluster_ports[@]}"; do
     redis_ping "$p" || { say "redis-cluster: 127.0.0.1:$p does not answer PING"; return 1; }
   done
-  local i
-  for ((i = 0; i < 20; i++)); do cluster_ok && break; sleep 0.25; done # rejoining nodes
   if ! cluster_ok; then
     local known
-    known=$(for p in 7000 7001 7002; do redis-cli -p "$p" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p'; done | sort -u)
-    if [ "$known" != 1 ]; then
-      say "redis-cluster: nodes on 7000-7002 are not a healthy cluster and not new ones either" \
-        "(known nodes: $(echo $known)); not touching them"
+    known=$(for p in "${cluster_ports[@]}"; do redis-cli -p "$p" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p'; done | sort -u)
+    if [ "$known" = 1 ]; then
+      # New nodes. A concurrent run of this script may create the cluster first; then this
+      # create fails, and the wait below sees the other one's cluster.
+      say "redis-cluster: creating the cluster (${#cluster_ports[@]} masters, no replicas)"
+      local nodes=()
+      for p in "${cluster_ports[@]}"; do nodes+=("127.0.0.1:$p"); done
+      redis-cli --cluster create "${nodes[@]}" --cluster-replicas 0 --cluster-yes >/dev/null 2>&1
+    else
+      # Nodes that know each other: rejoining after a restart, or being joined by a concurrent
+      # run of this script. Both become ok within seconds.
+      say "redis-cluster: waiting for the nodes to agree (known nodes: $(echo $known))"
+    fi
+    if ! wait_cluster_ok 30; then
+      say "redis-cluster: nodes on $range are not a healthy cluster (known nodes:" \
+        "$(echo $known)); not touching them"
       return 1
     fi
-    say "redis-cluster: creating the cluster (3 masters, no replicas)"
-    redis-cli --cluster create 127.0.0.1:7000 127.0.0.1:7001 127.0.0.1:7002 \
-      --cluster-replicas 0 --cluster-yes >/dev/null 2>&1
-    for ((i = 0; i < 40; i++)); do cluster_ok && break; sleep 0.25; done
   fi
-  cluster_ok || { say "redis-cluster: cluster_state is not ok on 127.0.0.1:7000"; return 1; }
-  say "redis-cluster: ready (127.0.0.1:7000-7002)"
+  cluster_ok || { say "redis-cluster: cluster_state is not ok on every node of $range"; return 1; }
+  say "redis-cluster: ready ($range)"
 }
 
 # --- Chromium, wrk, Node.js -------------------------------------------------------------------

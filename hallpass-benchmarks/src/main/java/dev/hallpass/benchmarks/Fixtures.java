@@ -6,7 +6,10 @@ import dev.hallpass.Hallpass;
 import dev.hallpass.JsonWebKeySet;
 import dev.hallpass.Session;
 import dev.hallpass.jdbc.JdbcSessionStores;
+import dev.hallpass.redis.RedisSessionStores;
 import dev.hallpass.spi.SessionStore;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
@@ -49,7 +52,9 @@ final class Fixtures {
   enum Db {
     H2(null),
     POSTGRESQL(Services.POSTGRESQL),
-    MARIADB(Services.MARIADB);
+    MARIADB(Services.MARIADB),
+    /** hallpass-redis on one Redis server, database 5 (the benchmarks' own). */
+    REDIS(Services.REDIS);
 
     final Services server;
 
@@ -62,12 +67,19 @@ final class Fixtures {
     }
   }
 
-  /** A JDBC store; H2 lives in {@code h2Dir} (a fresh directory), the servers in their database. */
+  /**
+   * A store; H2 lives in {@code h2Dir} (a fresh directory), the servers in their database, Redis in
+   * database 5, emptied first.
+   */
   static SessionStore store(Db db, Path h2Dir, int poolSize) {
     if (db == Db.H2) {
       return JdbcSessionStores.embedded(h2Dir);
     }
     db.server.require();
+    if (db == Db.REDIS) {
+      flushRedisDatabase();
+      return RedisSessionStores.builder().uri(redisUri()).keyPrefix("hallpass-bench:").build();
+    }
     SessionStore store =
         JdbcSessionStores.builder().jdbcUrl(db.server.address()).maximumPoolSize(poolSize).build();
     // Each trial starts from an empty, compact table, as Spring Session's (whose schema is
@@ -76,6 +88,26 @@ final class Fixtures {
     // as on this machine's PostgreSQL, every later lookup by handle wades through them.
     execute(db.server.address(), "TRUNCATE TABLE hallpass_sessions");
     return store;
+  }
+
+  /** The benchmarks' Redis database (5). */
+  static String redisUri() {
+    return "redis://"
+        + Services.REDIS.redisHost()
+        + ":"
+        + Services.REDIS.redisPort()
+        + "/"
+        + Services.REDIS_DATABASE;
+  }
+
+  /** FLUSHDB on the benchmarks' Redis database (5), ours alone: each trial starts empty. */
+  static void flushRedisDatabase() {
+    RedisClient client = RedisClient.create(redisUri());
+    try (StatefulRedisConnection<String, String> c = client.connect()) {
+      c.sync().flushdb();
+    } finally {
+      client.shutdown(java.time.Duration.ZERO, java.time.Duration.ofSeconds(2));
+    }
   }
 
   /**

@@ -22,9 +22,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The write paths on each JDBC store: create (one INSERT + one signature), refresh (one locking
- * transaction + one signature) and session-data updates (one UPDATE), with 1 and 2 threads. Each
- * thread refreshes its own session, so threads never wait on each other's row lock.
+ * The write paths on each store: create (one INSERT + one signature), refresh (one locking
+ * transaction + one signature) and session-data updates (one UPDATE), with 1 and 2 threads, on the
+ * JDBC stores and on hallpass-redis (create: index entry, then the session and its expiry bucket;
+ * refresh: a read script, then a compare-and-set script). Each thread refreshes its own session, so
+ * threads never wait on each other's lock or version.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -33,10 +35,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 public class SessionWriteBenchmark {
 
-  /** One engine on one database per trial; PostgreSQL and MariaDB use database hallpass_bench. */
+  /**
+   * One engine on one database per trial; PostgreSQL and MariaDB use database hallpass_bench, Redis
+   * database 5.
+   */
   @State(Scope.Benchmark)
   public static class Engine {
-    @Param({"h2", "postgresql", "mariadb"})
+    @Param({"h2", "postgresql", "mariadb", "redis"})
     public String db;
 
     Path h2Dir;

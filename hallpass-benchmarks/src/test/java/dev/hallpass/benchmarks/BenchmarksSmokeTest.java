@@ -68,7 +68,7 @@ class BenchmarksSmokeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"h2", "postgresql", "mariadb"})
+  @ValueSource(strings = {"h2", "postgresql", "mariadb", "redis"})
   void sessionWriteBenchmarks_eachRunWithoutError_onDatabase(String db) throws RunnerException {
     Fixtures.Db d = Fixtures.Db.of(db);
     if (d.server != null) {
