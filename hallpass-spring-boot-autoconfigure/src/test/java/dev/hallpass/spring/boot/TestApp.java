@@ -53,8 +53,8 @@ final class TestApp {
 
     @PostMapping("/api/login")
     Map<String, Object> login(
-        @RequestParam String user,
-        @RequestParam(required = false) List<String> roles,
+        @RequestParam("user") String user,
+        @RequestParam(name = "roles", required = false) List<String> roles,
         HttpServletRequest req,
         HttpServletResponse res) {
       Map<String, Object> claims = new LinkedHashMap<>();
