@@ -6,10 +6,13 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * A REST API with Hallpass sessions and Spring Security: sign in, a protected endpoint, an admin
  * endpoint with a role rule, session data, sign-out; the page at {@code /} drives it with
- * supertokens-website. Run it with {@code ./mvnw -pl hallpass-spring-example -am spring-boot:run}
- * (see the README's Spring Boot quick start).
+ * supertokens-website. See the README's Spring Boot quick start.
  */
-@SpringBootApplication
+// No username/password login through Spring Security here (Hallpass sessions are the
+// authentication), so no generated default user either.
+@SpringBootApplication(
+    excludeName =
+        "org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration")
 public class ExampleApplication {
 
   /** Starts the application. */
