@@ -7,6 +7,7 @@ import dev.hallpass.Session;
 import dev.hallpass.SessionStores;
 import dev.hallpass.jdbc.JdbcSessionStores;
 import dev.hallpass.servlet.AntiCsrfMode;
+import dev.hallpass.servlet.HallpassCorsFilter;
 import dev.hallpass.servlet.HallpassFilter;
 import dev.hallpass.servlet.HallpassWeb;
 import dev.hallpass.spi.SessionStore;
@@ -17,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
@@ -33,6 +35,8 @@ import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.web.servlet.HandlerExceptionResolver;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Which beans the auto-configuration creates, from which store, with which settings, and which it
@@ -163,12 +167,36 @@ class HallpassAutoConfigurationTest {
       r.setOrder(42);
       return r;
     }
+
+    @Bean
+    FilterRegistrationBean<HallpassCorsFilter> hallpassCorsFilterRegistration() {
+      FilterRegistrationBean<HallpassCorsFilter> r =
+          new FilterRegistrationBean<>(new HallpassCorsFilter(List.of("https://mine.example")));
+      r.setOrder(43);
+      return r;
+    }
+
+    @Bean
+    HealthIndicator hallpassHealthIndicator() {
+      return () -> Health.up().withDetail("mine", true).build();
+    }
+
+    @Bean
+    WebMvcConfigurer hallpassWebMvcConfigurer() {
+      return new WebMvcConfigurer() {};
+    }
+
+    @Bean
+    HandlerExceptionResolver hallpassExceptionResolver() {
+      return (req, res, handler, ex) -> null;
+    }
   }
 
   @Test
   void applicationBeans_replaceEveryDefault() {
     web()
         .withUserConfiguration(OwnBeans.class)
+        .withPropertyValues("hallpass.cors.allowed-origins=https://app.example.com")
         .run(
             ctx -> {
               assertThat(ctx).hasNotFailed();
@@ -179,6 +207,19 @@ class HallpassAutoConfigurationTest {
               assertThat(ctx.getBean("hallpassFilterRegistration", FilterRegistrationBean.class))
                   .extracting(FilterRegistrationBean::getOrder)
                   .isEqualTo(42);
+              assertThat(
+                      ctx.getBean("hallpassCorsFilterRegistration", FilterRegistrationBean.class)
+                          .getOrder())
+                  .isEqualTo(43);
+              assertThat(
+                      ctx.getBean("hallpassHealthIndicator", HealthIndicator.class)
+                          .health()
+                          .getDetails())
+                  .containsEntry("mine", true);
+              assertThat(ctx.getBean("hallpassExceptionResolver"))
+                  .isNotInstanceOf(HallpassExceptionResolver.class);
+              assertThat(ctx.getBeansOfType(HallpassExceptionResolver.class)).isEmpty();
+              assertThat(ctx.getBeansOfType(WebMvcConfigurer.class)).hasSize(1);
             });
   }
 
