@@ -56,8 +56,8 @@ public class HallpassProperties {
   private Duration signingKeyRotationInterval = Duration.ofDays(7);
 
   /**
-   * Where the refresh ({@code /session/refresh}) and sign-out ({@code /signout}) endpoints are
-   * served; must equal the frontend SDK's apiBasePath.
+   * Where the refresh (/session/refresh) and sign-out (/signout) endpoints are served; must equal
+   * the frontend SDK's apiBasePath.
    */
   private String apiBasePath = "/auth";
 
