@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Auto-configures the {@code hallpass} health contributor when Spring Boot's health support
@@ -19,15 +20,22 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = HallpassAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(Hallpass.class)
-@ConditionalOnEnabledHealthIndicator("hallpass")
 public class HallpassHealthAutoConfiguration {
 
   /** Creates the auto-configuration (Spring calls this). */
   public HallpassHealthAutoConfiguration() {}
 
-  @Bean
-  @ConditionalOnMissingBean(name = "hallpassHealthIndicator")
-  HealthIndicator hallpassHealthIndicator(Hallpass hallpass, ObjectProvider<SessionStore> store) {
-    return new HallpassHealthIndicator(hallpass, store.getIfUnique());
+  /**
+   * Nested: its condition's class exists only with spring-boot-health, which the outer condition
+   * checks first.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnEnabledHealthIndicator("hallpass")
+  static class Indicator {
+    @Bean
+    @ConditionalOnMissingBean(name = "hallpassHealthIndicator")
+    HealthIndicator hallpassHealthIndicator(Hallpass hallpass, ObjectProvider<SessionStore> store) {
+      return new HallpassHealthIndicator(hallpass, store.getIfUnique());
+    }
   }
 }

@@ -116,6 +116,23 @@ class HallpassAutoConfigurationTest {
   }
 
   @Test
+  void withoutActuatorOrSpringMvc_startsWithoutTheirBeans() {
+    web()
+        .withClassLoader(
+            new FilteredClassLoader(
+                "org.springframework.boot.health", "org.springframework.web.servlet"))
+        .run(
+            ctx -> {
+              assertThat(ctx).hasNotFailed();
+              assertThat(ctx).hasSingleBean(HallpassWeb.class);
+              assertThat(ctx).hasBean("hallpassFilterRegistration");
+              assertThat(ctx).doesNotHaveBean("hallpassHealthIndicator");
+              assertThat(ctx).doesNotHaveBean("hallpassWebMvcConfigurer");
+              assertThat(ctx).doesNotHaveBean("hallpassExceptionResolver");
+            });
+  }
+
+  @Test
   void properties_reachTheEngineAndTheWebLayer() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
     web()
