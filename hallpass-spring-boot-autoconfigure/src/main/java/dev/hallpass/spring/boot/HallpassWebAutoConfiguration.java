@@ -16,10 +16,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
@@ -92,7 +92,7 @@ public class HallpassWebAutoConfiguration {
 
   @Bean
   @ConditionalOnMissingBean(name = "hallpassCorsFilterRegistration")
-  @ConditionalOnProperty("hallpass.cors.allowed-origins")
+  @Conditional(OnCorsOriginsCondition.class)
   FilterRegistrationBean<HallpassCorsFilter> hallpassCorsFilterRegistration(
       HallpassProperties properties) {
     List<String> origins = properties.getCors().getAllowedOrigins();

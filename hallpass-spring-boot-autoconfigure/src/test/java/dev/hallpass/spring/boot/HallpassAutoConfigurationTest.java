@@ -133,6 +133,21 @@ class HallpassAutoConfigurationTest {
   }
 
   @Test
+  void corsOrigins_asAYamlList_registerTheCorsFilter() {
+    web()
+        .withPropertyValues(
+            "hallpass.cors.allowed-origins[0]=https://app.example.com",
+            "hallpass.cors.allowed-origins[1]=https://admin.example.com")
+        .run(ctx -> assertThat(ctx).hasBean("hallpassCorsFilterRegistration"));
+    web()
+        .withPropertyValues("hallpass.cors.allowed-origins=*")
+        .run(
+            ctx ->
+                assertThat(analyse(ctx.getStartupFailure()).getDescription())
+                    .contains("hallpass.cors.allowed-origins"));
+  }
+
+  @Test
   void properties_reachTheEngineAndTheWebLayer() {
     MutableClock clock = new MutableClock(Instant.parse("2026-11-30T08:00:00Z"));
     web()
