@@ -1,0 +1,2 @@
+// The browser bundle's entry: exposes supertokens-website as the global `supertokens`.
+module.exports = require("supertokens-website");
