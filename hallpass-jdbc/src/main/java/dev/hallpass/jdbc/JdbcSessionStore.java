@@ -794,9 +794,12 @@ final class JdbcSessionStore implements SessionStore {
    * network while it sat in the pool, as after a database restart): a connection error (SQLState
    * class 08) that came sooner than the network timeout, so it was no silent database. Then the
    * pool's idle connections, which likely died with it, are dropped and the call is run once more
-   * on a new connection: the work is a single statement that is idempotent or fails harmlessly on a
-   * repeat (a duplicate insert), or a transaction whose rules run again on the committed state. A
-   * timed-out connection is not retried: the caller would wait twice.
+   * on a new connection. That is safe even if the first attempt reached the database before its
+   * connection broke: single statements are idempotent or fail harmlessly on a repeat (a duplicate
+   * insert is reported as a failure; a repeated delete reports what it still found), and a refresh
+   * transaction decides again on the committed state, where the rotation rules give the presented
+   * token the child it already received. A timed-out connection is not retried: the caller would
+   * wait twice.
    */
   private boolean foundDead(SQLException e, long startNanos) {
     String state = e.getSQLState();
