@@ -29,21 +29,23 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A server process on PostgreSQL is killed with SIGKILL while 50 clients refresh their sessions as
- * fast as they can, then started again. Each client follows the protocol: it sends its newest
- * refresh token, keeps it when the answer does not arrive, and sends it again to the restarted
- * server; now and then it uses its new access token (which confirms its refresh token).
+ * fast as they can, then started again; three times. Each client follows the protocol: it sends its
+ * newest refresh token, keeps it when the answer does not arrive, and sends it again to the
+ * restarted server; it uses every other access token (which confirms its refresh token).
  *
- * <p>Expected, by the rotation rules: no committed session is lost; none is left half-rotated (each
- * row's current token is the one its client holds); every retry of a lost answer succeeds (the same
- * child within the grace period, a new child after it); no TOKEN_THEFT_DETECTED.
+ * <p>Expected, by the rotation rules: no committed session is lost; none is left half-rotated (at
+ * each kill, every row is exactly its client's token, or exactly the rotation of it whose answer
+ * was lost); every retry of a lost answer succeeds (the same child within the grace period, a new
+ * child after it); no TOKEN_THEFT_DETECTED.
  *
- * <p>Bounded: 50 sessions, the kill after 150 refreshes, then 3 rounds per session; each request
- * times out after 10 s, the test after 180 s.
+ * <p>Bounded: 50 sessions, a kill after every 100 refreshes (3 kills), then 3 rounds per session
+ * (about 450 refreshes); each request times out after 10 s, the test after 240 s.
  */
-@Timeout(180)
+@Timeout(240)
 class CrashSafetyIT {
   private static final int SESSIONS = 50;
-  private static final int REFRESHES_BEFORE_KILL = 150;
+  private static final int KILLS = 3;
+  private static final int REFRESHES_PER_CYCLE = 100;
   private static final int ROUNDS_AFTER_RESTART = 3;
 
   private final List<ServerProcess> servers = new ArrayList<>();
@@ -86,7 +88,7 @@ class CrashSafetyIT {
             "--database-url",
             url,
             "--database-pool-size",
-            "8",
+            "32",
             // Short, so that retries after the restart also meet rule 3 (a new child).
             "--refresh-grace-period",
             "2s",
@@ -97,84 +99,81 @@ class CrashSafetyIT {
     return s;
   }
 
+  /** One server process's life: its client, and the server that replaces it once it is killed. */
+  private record Generation(int index, ApiClient api, CompletableFuture<Generation> next) {}
+
   @Test
   void sigkillDuringConcurrentRefreshes_losesNoSession_andEveryClientContinues_withoutTheft()
       throws Exception {
     String url = ServerProcess.postgresWithEmptySchema();
-    ServerProcess first = start(url);
-    ApiClient a = first.client();
+    ServerProcess server = start(url);
+    ApiClient a = server.client();
     List<Client> clients = new ArrayList<>();
     for (int i = 0; i < SESSIONS; i++) {
       clients.add(new Client(a.createSession("crash-" + i, "{\"n\":" + i + "}", "{}")));
     }
 
     AtomicInteger refreshed = new AtomicInteger();
-    CompletableFuture<ApiClient> restarted = new CompletableFuture<>();
     ConcurrentLinkedQueue<String> verdicts = new ConcurrentLinkedQueue<>();
-    Map<String, String> heldAtKill = new ConcurrentHashMap<>();
+    List<Map<String, String>> heldAtKill = new ArrayList<>();
+    for (int k = 0; k < KILLS; k++) {
+      heldAtKill.add(new ConcurrentHashMap<>());
+    }
+    Generation generation = new Generation(0, a, new CompletableFuture<>());
+    Generation first = generation;
     pool = Executors.newFixedThreadPool(SESSIONS);
     List<Future<?>> runs = new ArrayList<>();
     for (Client c : clients) {
-      runs.add(pool.submit(() -> run(c, a, restarted, refreshed, verdicts, heldAtKill)));
+      runs.add(pool.submit(() -> run(c, first, refreshed, verdicts, heldAtKill)));
     }
 
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (refreshed.get() < REFRESHES_BEFORE_KILL) {
-      assertThat(System.nanoTime()).as("refreshes before the kill").isLessThan(deadline);
-      Thread.onSpinWait();
-    }
-    first.kill();
-    int beforeKill = refreshed.get();
-
-    // With the server dead, every client ends up holding a token it could not use; each row must
-    // be exactly before or exactly after a rotation by that token, never in between.
-    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (heldAtKill.size() < SESSIONS) {
-      assertThat(System.nanoTime()).as("clients noticing the kill").isLessThan(deadline);
-      Thread.onSpinWait();
-    }
-    int rotatedAnswerLost = 0;
-    int notRotated = 0;
-    try (Connection db = DriverManager.getConnection(url);
-        PreparedStatement ps =
-            db.prepareStatement(
-                "SELECT current_refresh_hash, parent_refresh_hash FROM hallpass_sessions"
-                    + " WHERE handle = ?")) {
-      for (Map.Entry<String, String> held : heldAtKill.entrySet()) {
-        ps.setString(1, held.getKey());
-        try (ResultSet rs = ps.executeQuery()) {
-          assertThat(rs.next()).as("session kept through the kill").isTrue();
-          String hash = sha256Hex(held.getValue());
-          if (hash.equals(rs.getString(1))) {
-            notRotated++;
-          } else {
-            assertThat(rs.getString(2))
-                .as("the row is the rotation of the client's token, nothing else")
-                .isEqualTo(hash);
-            rotatedAnswerLost++;
-          }
-        }
+    List<String> cycles = new ArrayList<>();
+    int rotatedAnswerLostInAll = 0;
+    for (int k = 0; k < KILLS; k++) {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      while (refreshed.get() < (k + 1) * REFRESHES_PER_CYCLE) {
+        assertThat(System.nanoTime()).as("refreshes before kill " + k).isLessThan(deadline);
+        Thread.onSpinWait();
       }
-    }
+      server.kill();
+      assertThat(server.output.toString()).doesNotContain("reuse").doesNotContain("revoked");
+      int atKill = refreshed.get();
 
-    long restart = System.nanoTime();
-    ServerProcess second = start(url);
-    long restartMillis = (System.nanoTime() - restart) / 1_000_000;
-    restarted.complete(second.client());
+      // With the server dead, every client ends up holding a token it could not use; each row
+      // must be exactly before or exactly after a rotation by that token, never in between.
+      Map<String, String> held = heldAtKill.get(k);
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (held.size() < SESSIONS) {
+        assertThat(System.nanoTime()).as("clients noticing kill " + k).isLessThan(deadline);
+        Thread.onSpinWait();
+      }
+      int rotatedAnswerLost = rotatedWithAnswerLost(url, held);
+      rotatedAnswerLostInAll += rotatedAnswerLost;
+
+      long restart = System.nanoTime();
+      server = start(url);
+      long restartMillis = (System.nanoTime() - restart) / 1_000_000;
+      Generation next = new Generation(k + 1, server.client(), new CompletableFuture<>());
+      generation.next().complete(next);
+      generation = next;
+      cycles.add(
+          String.format(
+              "kill %d after %d refreshes: %d rows rotated with the answer lost, %d not rotated;"
+                  + " restart %d ms",
+              k + 1, atKill, rotatedAnswerLost, SESSIONS - rotatedAnswerLost, restartMillis));
+    }
     for (Future<?> f : runs) {
       f.get(120, TimeUnit.SECONDS);
     }
 
     assertThat(verdicts).as("answers other than OK").isEmpty();
-    int lost = clients.stream().mapToInt(c -> c.lostAnswers).sum();
-    assertThat(lost).as("requests cut by the kill").isPositive();
-    ApiClient b = second.client();
+    ApiClient last = generation.api();
     try (Connection db = DriverManager.getConnection(url);
         PreparedStatement ps =
             db.prepareStatement(
                 "SELECT current_refresh_hash, confirmed FROM hallpass_sessions WHERE handle = ?")) {
       for (Client c : clients) {
-        assertThat(b.get("/recipe/session?sessionHandle=" + c.handle).body())
+        assertThat(last.get("/recipe/session?sessionHandle=" + c.handle).body())
             .contains("\"status\":\"OK\"");
         ps.setString(1, c.handle);
         try (ResultSet rs = ps.executeQuery()) {
@@ -186,32 +185,60 @@ class CrashSafetyIT {
         }
       }
     }
-    assertThat(second.output.toString()).doesNotContain("reuse").doesNotContain("revoked");
+    assertThat(server.output.toString()).doesNotContain("reuse").doesNotContain("revoked");
     System.out.printf(
-        "CrashSafetyIT: %d sessions, %d refreshes before SIGKILL, %d requests failed by it"
-            + " (rows then: %d rotated with the answer lost, %d not rotated), restart in %d ms,"
-            + " %d refreshes in all%n",
-        SESSIONS, beforeKill, lost, rotatedAnswerLost, notRotated, restartMillis, refreshed.get());
+        "CrashSafetyIT: %d sessions, %d refreshes in all, %d rows rotated with the answer lost;"
+            + " %s%n",
+        SESSIONS, refreshed.get(), rotatedAnswerLostInAll, cycles);
   }
 
   /**
-   * One client's loop: refresh, sometimes use the access token; after the kill, retry what was lost
-   * on the restarted server, then {@value #ROUNDS_AFTER_RESTART} rounds of refresh + use.
+   * How many sessions the dead server rotated without its answer arriving: their row's previous
+   * token is the one the client still holds. Fails for a row that is neither that nor unrotated.
+   */
+  private static int rotatedWithAnswerLost(String url, Map<String, String> held) throws Exception {
+    int rotated = 0;
+    try (Connection db = DriverManager.getConnection(url);
+        PreparedStatement ps =
+            db.prepareStatement(
+                "SELECT current_refresh_hash, parent_refresh_hash FROM hallpass_sessions"
+                    + " WHERE handle = ?")) {
+      for (Map.Entry<String, String> h : held.entrySet()) {
+        ps.setString(1, h.getKey());
+        try (ResultSet rs = ps.executeQuery()) {
+          assertThat(rs.next()).as("session kept through the kill").isTrue();
+          String hash = sha256Hex(h.getValue());
+          if (!hash.equals(rs.getString(1))) {
+            assertThat(rs.getString(2))
+                .as("the row is the rotation of the client's token, nothing else")
+                .isEqualTo(hash);
+            rotated++;
+          }
+        }
+      }
+    }
+    return rotated;
+  }
+
+  /**
+   * One client's loop: refresh, and use every other access token; when a server dies under it, keep
+   * the token and send it again to the next server; after the last restart, {@value
+   * #ROUNDS_AFTER_RESTART} rounds of refresh + use.
    */
   private static Void run(
       Client c,
-      ApiClient first,
-      CompletableFuture<ApiClient> restarted,
+      Generation first,
       AtomicInteger refreshed,
       ConcurrentLinkedQueue<String> verdicts,
-      Map<String, String> heldAtKill)
+      List<Map<String, String>> heldAtKill)
       throws Exception {
-    ApiClient api = first;
+    Generation g = first;
     int roundsAfter = 0;
     boolean useNext = false;
     while (roundsAfter < ROUNDS_AFTER_RESTART) {
+      boolean lastServer = g.index() == KILLS;
       try {
-        JsonNode r = refresh(api, c);
+        JsonNode r = refresh(g.api(), c);
         if (!"OK".equals(r.path("status").asText())) {
           verdicts.add(c.handle + " refresh: " + r.path("status").asText());
           return null;
@@ -219,26 +246,26 @@ class CrashSafetyIT {
         c.take(r);
         c.refreshes++;
         refreshed.incrementAndGet();
-        if (useNext || api != first) {
-          JsonNode v = api.verify(c.accessToken, c.antiCsrf, false);
+        if (useNext || lastServer) {
+          JsonNode v = g.api().verify(c.accessToken, c.antiCsrf, false);
           if (!"OK".equals(v.path("status").asText())) {
             verdicts.add(c.handle + " verify: " + v.path("status").asText());
             return null;
           }
         }
         useNext = !useNext;
-        if (api != first) {
+        if (lastServer) {
           roundsAfter++;
         }
       } catch (IOException e) {
         // The server died under the request (or refused it): the answer is lost. Keep the token
-        // and send it again once the server is back.
-        if (api != first) {
-          throw e; // the restarted server must not fail
+        // and send it again once the next server is up.
+        if (lastServer) {
+          throw e; // the last server is never killed
         }
         c.lostAnswers++;
-        heldAtKill.put(c.handle, c.refreshToken);
-        api = restarted.get(90, TimeUnit.SECONDS);
+        heldAtKill.get(g.index()).put(c.handle, c.refreshToken);
+        g = g.next().get(90, TimeUnit.SECONDS);
       }
     }
     return null;
