@@ -231,12 +231,15 @@ final class Engine implements Hallpass {
         // again. Nothing is lost: while C is unconfirmed, a holder of P gets a new child (rule 3)
         // and this token's next confirmation is then theft (scenario d), as without the outage.
         confirmPausedUntil = now.toEpochMilli() + CONFIRM_PAUSE_MILLIS;
+        // No apostrophe in the pattern: MessageFormat would quote the parameters away.
         LOG.log(
             System.Logger.Level.WARNING,
-            "cannot confirm a refreshed session's token (store failed: {0}); accepted it"
-                + " unconfirmed, confirmations paused for {1} ms",
-            e.getMessage(),
-            CONFIRM_PAUSE_MILLIS);
+            "the store failed to confirm the refreshed token of session {0} ({1}); accepted it"
+                + " unconfirmed, confirmations paused for "
+                + CONFIRM_PAUSE_MILLIS
+                + " ms",
+            v.handle,
+            e.getMessage());
         return v;
       }
       if (c != null) {
