@@ -43,6 +43,13 @@ final class Engine implements Hallpass {
   /** Refresh-token hashes this process confirmed, so a repeated token costs no write. Bounded. */
   private static final int MAX_REMEMBERED_CONFIRMATIONS = 10_000;
 
+  /**
+   * After a confirmation failed because the store did, further confirmations are skipped this long
+   * (their tokens are accepted unconfirmed), so an outage costs at most one store timeout per pause
+   * instead of one per request.
+   */
+  static final long CONFIRM_PAUSE_MILLIS = 5_000;
+
   final EngineConfig config;
   final SessionStore store;
   final AccessTokens tokens;
@@ -54,6 +61,9 @@ final class Engine implements Hallpass {
 
   /** Set once the store has refused to re-wrap a refresh key (it lacks that method). */
   private volatile boolean refreshKeyRewrapUnsupported;
+
+  /** Until when (engine clock, epoch ms) confirmations are skipped after a store failure. */
+  private volatile long confirmPausedUntil = Long.MIN_VALUE;
 
   private final ScheduledExecutorService sweeper;
 
@@ -212,13 +222,34 @@ final class Engine implements Hallpass {
    */
   private AccessTokens.Verified confirm(AccessTokens.Verified v, Instant now) {
     if (!confirmed.contains(v.refreshTokenHash)) {
-      if (!store.confirmRefreshToken(v.handle, v.refreshTokenHash, now)) {
-        Refresher.Check c =
-            store.lockAndDecide(
-                v.handle,
-                (rec, storeNow) ->
-                    refresher.check(
-                        rec, storeNow, v.userId, v.refreshTokenHash, v.parentRefreshTokenHash));
+      if (now.toEpochMilli() < confirmPausedUntil) {
+        return v; // the store failed moments ago: accept unconfirmed, as below
+      }
+      Refresher.Check c;
+      try {
+        c = store.confirmRefreshToken(v.handle, v.refreshTokenHash, now) ? null : check(v);
+      } catch (HallpassException e) {
+        if (e.getType() != HallpassException.Type.GENERAL_ERROR) {
+          throw e;
+        }
+        // The store is failing. The token is authentic and unexpired, which is all an access
+        // token needs (blacklisting is off here), so it is answered as it is: not re-issued, so
+        // that the client's next request carries the parent claim and the confirmation is tried
+        // again. Nothing is lost: while C is unconfirmed, a holder of P gets a new child (rule 3)
+        // and this token's next confirmation is then theft (scenario d), as without the outage.
+        confirmPausedUntil = now.toEpochMilli() + CONFIRM_PAUSE_MILLIS;
+        // No apostrophe in the pattern: MessageFormat would quote the parameters away.
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "the store failed to confirm the refreshed token of session {0} ({1}); accepted it"
+                + " unconfirmed, confirmations paused for "
+                + CONFIRM_PAUSE_MILLIS
+                + " ms",
+            v.handle,
+            e.getMessage());
+        return v;
+      }
+      if (c != null) {
         if (c instanceof Refresher.Accept) {
           return v;
         }
@@ -246,6 +277,14 @@ final class Engine implements Hallpass {
       cache.put(reissued);
     }
     return reissued;
+  }
+
+  /** The confirmation rules for a token whose refresh token is not the session's current one. */
+  private Refresher.Check check(AccessTokens.Verified v) {
+    return store.lockAndDecide(
+        v.handle,
+        (rec, storeNow) ->
+            refresher.check(rec, storeNow, v.userId, v.refreshTokenHash, v.parentRefreshTokenHash));
   }
 
   @Override

@@ -52,6 +52,19 @@ public interface Hallpass extends AutoCloseable {
    * the caller hands back to the client ({@link Session#getAccessToken()} differs from the token
    * given). Later requests with either token need no I/O.
    *
+   * <p>When the store fails (an outage), blacklisting off: tokens are still verified without it,
+   * and a token with the parent claim whose confirmation write fails is accepted as it is (not
+   * re-issued; that is not an error). The confirmation is tried again on a later request, and for 5
+   * seconds after such a failure not at all, so an outage does not cost every request a store
+   * timeout. This is safe because such a token may do what any access token may until it expires;
+   * theft involving its lineage is detected once the store answers again. Blacklisting on, an
+   * outage fails the call with GENERAL_ERROR.
+   *
+   * <p>Time: the token is accepted while the clock is before its {@code exp} (whole seconds, so at
+   * most the access-token validity after the moment it was signed) and expired from {@code exp} on,
+   * with no leeway; the engine's own clock decides, so a verifying process whose clock runs ahead
+   * of the signing one sees tokens expire earlier by that skew.
+   *
    * @param antiCsrfToken the anti-CSRF token the client sent, or null
    * @param doAntiCsrfCheck whether to require it (when anti-CSRF protection is on)
    * @throws HallpassException TRY_REFRESH_TOKEN when the token expired or the anti-CSRF check
@@ -221,7 +234,9 @@ public interface Hallpass extends AutoCloseable {
 
     /**
      * How long a session lives without a refresh (whole seconds); each refresh extends it by this
-     * much. Must be longer than the access-token validity. Default 100 days.
+     * much. Must be longer than the access-token validity. Default 100 days. The session is alive
+     * while the store's clock is before its expiry; from the expiry on (to the millisecond) its
+     * refresh token is UNAUTHORISED and the session is deleted.
      */
     public Builder refreshTokenValidity(Duration validity) {
       this.refreshTokenValidity = wholeSeconds(validity, "refreshTokenValidity");
@@ -250,7 +265,10 @@ public interface Hallpass extends AutoCloseable {
 
     /**
      * How long one signing key signs before the next takes over (at least 1 minute). Default 7
-     * days.
+     * days. A key signs from its start (inclusive) to its end (exclusive); the next key is stored
+     * and published a whole interval before it signs; a key stays published and verifying until its
+     * end plus the access-token validity (exclusive), after the last token it signed expired, and
+     * clean-up deletes it once that moment has passed.
      */
     public Builder signingKeyRotationInterval(Duration interval) {
       Objects.requireNonNull(interval, "signingKeyRotationInterval");
@@ -266,7 +284,9 @@ public interface Hallpass extends AutoCloseable {
      * tokens (racing tabs, quick retries). After it, that token gets a new child while its last one
      * has not been used (a lost answer is never theft), and is theft once the client has used it.
      * Default 30 seconds, or the access-token validity if that is shorter; zero turns it off; it
-     * may not be longer than the access-token validity.
+     * may not be longer than the access-token validity. The same child is answered while the
+     * store's clock is before {@code issuedAt + grace}; from that millisecond on, the rules after
+     * the grace period apply.
      */
     public Builder refreshGracePeriod(Duration grace) {
       Objects.requireNonNull(grace, "refreshGracePeriod");
@@ -317,7 +337,11 @@ public interface Hallpass extends AutoCloseable {
 
     /**
      * The clock for access-token times and expiry checks. Default {@link Clock#systemUTC()}.
-     * Refresh grace periods are measured on the store's clock, shared by every process.
+     * Refresh grace periods and session expiry at refresh are measured on the store's clock, shared
+     * by every process (for SQL stores, the database server's), so skew between processes cannot
+     * change a refresh verdict. Access-token expiry has no leeway: each process judges it on this
+     * clock, so a process whose clock runs ahead by some skew treats tokens as expired that much
+     * earlier (the client then refreshes); keep process clocks synchronised (NTP).
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");

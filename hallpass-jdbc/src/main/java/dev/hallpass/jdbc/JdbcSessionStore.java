@@ -12,6 +12,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -38,6 +40,10 @@ import org.flywaydb.core.Flyway;
  * <p>{@link #lockAndDecide} reads the database server's clock in the statement that locks the
  * session, so every process sharing the database refreshes by one clock; a store built with a
  * {@link Clock} (for tests) reads that instead.
+ *
+ * <p>Every borrowed connection gets the store's network timeout for the call (restored before it
+ * goes back): a stalled database fails the call with GENERAL_ERROR after that long instead of
+ * holding the caller, and the driver closes the silent connection, which the pool then discards.
  */
 final class JdbcSessionStore implements SessionStore {
 
@@ -59,6 +65,10 @@ final class JdbcSessionStore implements SessionStore {
 
   private final DataSource dataSource;
   private final AutoCloseable ownedPool;
+
+  /** Drops the pool's idle connections (they died with the one that broke); null: cannot. */
+  private final Runnable evictIdle;
+
   private final Dialect dialect;
 
   /** The refresh clock; null: the database server's. */
@@ -67,23 +77,47 @@ final class JdbcSessionStore implements SessionStore {
   /** Locks a session and reads the server's time: see {@link Dialect#lockSessionSql}. */
   private final String lockSessionSql;
 
+  /** The JDBC network timeout of every call, in milliseconds (0: none). */
+  private final int networkTimeoutMillis;
+
+  /** Cleared when the driver cannot set network timeouts (embedded H2): then none is set. */
+  private volatile boolean networkTimeoutSupported = true;
+
+  /** Runs the driver's timeout work in the thread that hits the timeout (PgJDBC ignores it). */
+  private static final Executor DIRECT = Runnable::run;
+
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private JdbcSessionStore(
-      DataSource dataSource, AutoCloseable ownedPool, Dialect dialect, Clock clock) {
+      DataSource dataSource,
+      AutoCloseable ownedPool,
+      Dialect dialect,
+      Clock clock,
+      int networkTimeoutMillis,
+      Runnable evictIdle) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
+    this.evictIdle = evictIdle;
     this.dialect = dialect;
     this.clock = clock;
+    this.networkTimeoutMillis = networkTimeoutMillis;
     this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
   }
 
   /**
    * Detects the database, migrates the schema and returns the store. {@code ownedPool} is closed
    * with the store (and here, if start-up fails); null when the caller owns the data source. {@code
-   * clock} is the refresh clock, or null for the database server's.
+   * clock} is the refresh clock, or null for the database server's. {@code networkTimeoutMillis} is
+   * set on the connection of every call (0: none); start-up, which may wait for another process's
+   * migration, is not bounded by it. {@code evictIdle} drops the pool's idle connections (null when
+   * the store cannot, for a caller's pool).
    */
-  static JdbcSessionStore start(DataSource dataSource, AutoCloseable ownedPool, Clock clock) {
+  static JdbcSessionStore start(
+      DataSource dataSource,
+      AutoCloseable ownedPool,
+      Clock clock,
+      int networkTimeoutMillis,
+      Runnable evictIdle) {
     try {
       Dialect dialect;
       // One connection for detection and migration: start-up never holds two either.
@@ -99,7 +133,8 @@ final class JdbcSessionStore implements SessionStore {
       } catch (SQLException e) {
         throw HallpassException.generalError("cannot open the session database", e);
       }
-      return new JdbcSessionStore(dataSource, ownedPool, dialect, clock);
+      return new JdbcSessionStore(
+          dataSource, ownedPool, dialect, clock, networkTimeoutMillis, evictIdle);
     } catch (RuntimeException | Error e) {
       closeQuietly(ownedPool, e);
       throw e;
@@ -701,21 +736,32 @@ final class JdbcSessionStore implements SessionStore {
    * run again, a few times.
    */
   private <T> T autoCommit(String what, SqlWork<T> work) {
+    boolean replaced = false;
     for (int attempt = 1; ; attempt++) {
       ensureOpen();
+      long start = System.nanoTime();
       try (Connection c = dataSource.getConnection()) {
-        if (c.getAutoCommit()) {
-          return work.run(c);
-        }
-        // A caller's pool may hand out manual-commit connections: switch for the call, restore.
-        c.setAutoCommit(true);
+        int previousTimeout = setNetworkTimeout(c);
         try {
-          return work.run(c);
+          if (c.getAutoCommit()) {
+            return work.run(c);
+          }
+          // A caller's pool may hand out manual-commit connections: switch for the call, restore.
+          c.setAutoCommit(true);
+          try {
+            return work.run(c);
+          } finally {
+            restoreAutoCommit(c, false);
+          }
         } finally {
-          restoreAutoCommit(c, false);
+          restoreNetworkTimeout(c, previousTimeout);
         }
       } catch (SQLException e) {
         if (attempt < TRANSACTION_ATTEMPTS && isTransient(e)) {
+          continue;
+        }
+        if (!replaced && foundDead(e, start)) {
+          replaced = true;
           continue;
         }
         throw HallpassException.generalError("cannot " + what, e);
@@ -729,9 +775,12 @@ final class JdbcSessionStore implements SessionStore {
    * again, a few times; work is free of side effects outside the transaction, so that is safe.
    */
   private <T> T inTransaction(String what, SqlWork<T> work) {
+    boolean replaced = false;
     for (int attempt = 1; ; attempt++) {
       ensureOpen();
+      long start = System.nanoTime();
       try (Connection c = dataSource.getConnection()) {
+        int previousTimeout = setNetworkTimeout(c);
         boolean autoCommit = c.getAutoCommit();
         if (autoCommit) {
           c.setAutoCommit(false);
@@ -747,14 +796,86 @@ final class JdbcSessionStore implements SessionStore {
           if (autoCommit) {
             restoreAutoCommit(c, true);
           }
+          restoreNetworkTimeout(c, previousTimeout);
         }
       } catch (SQLException e) {
         if (attempt < TRANSACTION_ATTEMPTS && isTransient(e)) {
           continue;
         }
+        if (!replaced && foundDead(e, start)) {
+          replaced = true;
+          continue;
+        }
         throw HallpassException.generalError("cannot " + what, e);
       }
     }
+  }
+
+  /**
+   * Sets the store's network timeout on a borrowed connection; returns the one to restore, or -1
+   * when nothing was changed.
+   */
+  private int setNetworkTimeout(Connection c) throws SQLException {
+    if (networkTimeoutMillis <= 0 || !networkTimeoutSupported) {
+      return -1;
+    }
+    try {
+      int previous = c.getNetworkTimeout();
+      if (previous == networkTimeoutMillis) {
+        return -1;
+      }
+      c.setNetworkTimeout(DIRECT, networkTimeoutMillis);
+      return previous;
+    } catch (SQLFeatureNotSupportedException e) {
+      networkTimeoutSupported = false; // no network to time out (embedded H2)
+      return -1;
+    }
+  }
+
+  /** Gives a caller's pool its connection back as it was lent; a broken one is left as it is. */
+  private static void restoreNetworkTimeout(Connection c, int previous) {
+    if (previous < 0) {
+      return;
+    }
+    try {
+      if (!c.isClosed()) {
+        c.setNetworkTimeout(DIRECT, previous);
+      }
+    } catch (SQLException e) {
+      // A broken connection: the pool validates or evicts it.
+    }
+  }
+
+  /** The data source the store borrows from (tests inspect the owned pool). */
+  DataSource dataSource() {
+    return dataSource;
+  }
+
+  /**
+   * Whether the call failed on a connection that was already dead (closed by the server or the
+   * network while it sat in the pool, as after a database restart): a connection error (SQLState
+   * class 08) that came sooner than the network timeout, so it was no silent database. Then the
+   * pool's idle connections, which likely died with it, are dropped and the call is run once more
+   * on a new connection. That is safe even if the first attempt reached the database before its
+   * connection broke: single statements are idempotent or fail harmlessly on a repeat (a duplicate
+   * insert is reported as a failure; a repeated delete reports what it still found), and a refresh
+   * transaction decides again on the committed state, where the rotation rules give the presented
+   * token the child it already received. A timed-out connection is not retried: the caller would
+   * wait twice.
+   */
+  private boolean foundDead(SQLException e, long startNanos) {
+    String state = e.getSQLState();
+    if (state == null || !state.startsWith("08")) {
+      return false;
+    }
+    long elapsedMillis = (System.nanoTime() - startNanos) / 1_000_000;
+    if (networkTimeoutMillis > 0 && elapsedMillis >= networkTimeoutMillis / 2) {
+      return false;
+    }
+    if (evictIdle != null) {
+      evictIdle.run();
+    }
+    return true;
   }
 
   private static boolean isTransient(SQLException e) {

@@ -46,6 +46,14 @@ import javax.sql.DataSource;
  * their messages: where a message of the chain holds the URL's user info, a user or password
  * parameter or the password, the chain is a copy with those masked ({@code ***}), each link keeping
  * its type's name and stack trace.
+ *
+ * <p>Database outages: a call waits at most {@link Builder#connectionTimeout(Duration)} for a
+ * connection plus {@link Builder#queryTimeout(Duration)} for each answer (5 s each by default),
+ * then fails with GENERAL_ERROR; the connection that timed out is discarded, and a timed-out call
+ * is not retried. A pooled connection found already dead (closed while idle, as after a database
+ * restart) is the one exception: the pool's idle connections are dropped and the call runs once
+ * more on a new connection, so the first calls after an outage do not fail on stale connections.
+ * When the database is back, calls resume on new connections: no restart is needed.
  */
 public final class JdbcSessionStores {
 
@@ -111,14 +119,30 @@ public final class JdbcSessionStores {
    */
   public static final class Builder {
 
-    /** HikariCP refuses shorter connection timeouts. */
+    /** HikariCP refuses shorter connection (and validation) timeouts. */
     private static final Duration MIN_CONNECTION_TIMEOUT = Duration.ofMillis(250);
+
+    /**
+     * The default wait for a pooled connection: a request thread should fail fast when the database
+     * is down rather than wait HikariCP's 30 s.
+     */
+    static final Duration DEFAULT_CONNECTION_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The default wait for each answer of the database: see {@link #queryTimeout(Duration)}. */
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(5);
+
+    /** The longest timeout accepted: the JDBC network timeout is an int of milliseconds. */
+    private static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+    /** HikariCP's own default validation timeout, kept when both timeouts allow it. */
+    private static final Duration DEFAULT_VALIDATION_TIMEOUT = Duration.ofSeconds(5);
 
     private String jdbcUrl;
     private String username;
     private String password;
     private Integer maximumPoolSize;
     private Duration connectionTimeout;
+    private Duration queryTimeout;
     private DataSource dataSource;
     private Clock clock;
 
@@ -182,19 +206,44 @@ public final class JdbcSessionStores {
 
     /**
      * How long a call waits for a pooled connection (and start-up for the first one) before it
-     * fails with GENERAL_ERROR; at least 250 ms, default 30 s.
+     * fails with GENERAL_ERROR: while the database is unreachable, every call fails after this
+     * long. At least 250 ms, at most 1 hour; default 5 s.
      *
      * @param connectionTimeout the longest wait for a connection
      * @return this builder
-     * @throws IllegalArgumentException if it is shorter than 250 ms
+     * @throws IllegalArgumentException if it is shorter than 250 ms or longer than 1 hour
      */
     public Builder connectionTimeout(Duration connectionTimeout) {
-      Objects.requireNonNull(connectionTimeout, "connectionTimeout");
-      if (connectionTimeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0) {
-        throw new IllegalArgumentException("connectionTimeout must be >= 250 ms");
-      }
-      this.connectionTimeout = connectionTimeout;
+      this.connectionTimeout = checkTimeout(connectionTimeout, "connectionTimeout");
       return this;
+    }
+
+    /**
+     * How long a call waits for each answer of the database once it holds a connection (the JDBC
+     * network timeout, set on the connection for the call and restored after it). A connection that
+     * stays silent longer, because the network or the server stalled or a row lock is held that
+     * long, fails the call with GENERAL_ERROR and is discarded; a transaction it was in is rolled
+     * back by the server. At least 250 ms, at most 1 hour; default 5 s. Combinable with {@link
+     * #dataSource(DataSource)}. Has no effect on an embedded H2 database (no network).
+     *
+     * <p>A refresh whose commit was sent but whose answer timed out may have committed: the client
+     * then retries with the same refresh token, which the rotation rules answer without theft.
+     *
+     * @param queryTimeout the longest wait for one answer of the database
+     * @return this builder
+     * @throws IllegalArgumentException if it is shorter than 250 ms or longer than 1 hour
+     */
+    public Builder queryTimeout(Duration queryTimeout) {
+      this.queryTimeout = checkTimeout(queryTimeout, "queryTimeout");
+      return this;
+    }
+
+    private static Duration checkTimeout(Duration timeout, String option) {
+      Objects.requireNonNull(timeout, option);
+      if (timeout.compareTo(MIN_CONNECTION_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+        throw new IllegalArgumentException(option + " must be >= 250 ms and <= 1 hour");
+      }
+      return timeout;
     }
 
     /**
@@ -238,7 +287,7 @@ public final class JdbcSessionStores {
         rejectWithDataSource(password != null, "password");
         rejectWithDataSource(maximumPoolSize != null, "maximumPoolSize");
         rejectWithDataSource(connectionTimeout != null, "connectionTimeout");
-        return JdbcSessionStore.start(dataSource, null, clock);
+        return JdbcSessionStore.start(dataSource, null, clock, networkTimeoutMillis(), null);
       }
       if (jdbcUrl == null) {
         throw new IllegalStateException("jdbcUrl is required (or use dataSource)");
@@ -250,9 +299,14 @@ public final class JdbcSessionStores {
       config.setUsername(username);
       config.setPassword(password);
       config.setMaximumPoolSize(maximumPoolSize == null ? 10 : maximumPoolSize);
-      if (connectionTimeout != null) {
-        config.setConnectionTimeout(connectionTimeout.toMillis());
-      }
+      Duration connect = connectionTimeout == null ? DEFAULT_CONNECTION_TIMEOUT : connectionTimeout;
+      Duration query = queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout;
+      config.setConnectionTimeout(connect.toMillis());
+      // Validating an idle connection must not take longer than the caller will wait for it.
+      Duration validation = DEFAULT_VALIDATION_TIMEOUT;
+      validation = validation.compareTo(connect) < 0 ? validation : connect;
+      validation = validation.compareTo(query) < 0 ? validation : query;
+      config.setValidationTimeout(validation.toMillis());
       // Read committed everywhere (MariaDB defaults to repeatable read): row locks without the
       // gap locks that would make unrelated inserts wait.
       config.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
@@ -266,7 +320,13 @@ public final class JdbcSessionStores {
             "cannot connect to the session database", scrubbed(e, jdbcUrl, password));
       }
       try {
-        return JdbcSessionStore.start(pool, pool, clock);
+        HikariDataSource owned = pool;
+        return JdbcSessionStore.start(
+            pool,
+            pool,
+            clock,
+            networkTimeoutMillis(),
+            () -> owned.getHikariPoolMXBean().softEvictConnections());
       } catch (HallpassException e) {
         Throwable cause = scrubbed(e.getCause(), jdbcUrl, password);
         if (cause == e.getCause() || e.getType() != HallpassException.Type.GENERAL_ERROR) {
@@ -275,6 +335,10 @@ public final class JdbcSessionStores {
         throw HallpassException.generalError(
             scrubCredentials(e.getMessage(), jdbcUrl, password), cause);
       }
+    }
+
+    private int networkTimeoutMillis() {
+      return (int) (queryTimeout == null ? DEFAULT_QUERY_TIMEOUT : queryTimeout).toMillis();
     }
 
     private static void rejectWithDataSource(boolean set, String option) {
@@ -297,6 +361,8 @@ public final class JdbcSessionStores {
           + maximumPoolSize
           + ", connectionTimeout="
           + connectionTimeout
+          + ", queryTimeout="
+          + queryTimeout
           + ", dataSource="
           + (dataSource == null ? "null" : dataSource.getClass().getName())
           + ", clock="

@@ -1,6 +1,7 @@
 package dev.hallpass.server;
 
 import dev.hallpass.KeyEncryptionKey;
+import dev.hallpass.jdbc.JdbcSessionStores;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -123,6 +124,14 @@ final class Cli {
         null,
         null,
         "Database connections per server process (with --database-url). Default: 10."),
+    DATABASE_TIMEOUT(
+        "--database-timeout",
+        "<duration>",
+        Kind.DURATION,
+        null,
+        null,
+        "How long a request waits for a database connection, and for each answer, before it "
+            + "fails with 500 (with --database-url; 250ms to 1h). Default: 5s."),
     DATA_DIR(
         "--data-dir",
         "<dir>",
@@ -460,6 +469,8 @@ final class Cli {
           "username", "--database-user",
           "password", "--database-password",
           "maximumPoolSize", "--database-pool-size",
+          "connectionTimeout", "--database-timeout",
+          "queryTimeout", "--database-timeout",
           "dir", "--data-dir",
           "keyEncryption", "--key-encryption-key-file");
 
@@ -554,6 +565,7 @@ final class Cli {
     String databaseUrl = text(Opt.DATABASE_URL);
     String databasePassword = text(Opt.DATABASE_PASSWORD);
     Integer databasePoolSize = integer(Opt.DATABASE_POOL_SIZE);
+    Duration databaseTimeout = duration(Opt.DATABASE_TIMEOUT);
     Path dataDir = path(Opt.DATA_DIR);
     boolean inMemoryStore = Boolean.TRUE.equals(values.get(Opt.IN_MEMORY_STORE));
     int maxThreads = integer(Opt.MAX_THREADS);
@@ -579,9 +591,15 @@ final class Cli {
     if (databaseUrl == null
         && (text(Opt.DATABASE_USER) != null
             || isSet(databasePassword)
-            || databasePoolSize != null)) {
+            || databasePoolSize != null
+            || databaseTimeout != null)) {
       throw new InvalidConfig(
-          "--database-user, --database-password and --database-pool-size " + "need --database-url");
+          "--database-user, --database-password, --database-pool-size and --database-timeout "
+              + "need --database-url");
+    }
+    if (databaseTimeout != null) {
+      // The store builder's setters judge it now, with no I/O.
+      checked(() -> JdbcSessionStores.builder().queryTimeout(databaseTimeout));
     }
     List<String> keys = new ArrayList<>();
     if (list(Opt.API_KEYS) != null) {
@@ -631,6 +649,7 @@ final class Cli {
             text(Opt.DATABASE_USER),
             isSet(databasePassword) ? databasePassword : null,
             databasePoolSize,
+            databaseTimeout,
             dataDir != null ? dataDir : Path.of("hallpass-data"),
             inMemoryStore,
             keys,

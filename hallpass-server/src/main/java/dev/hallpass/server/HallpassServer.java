@@ -332,6 +332,9 @@ final class HallpassServer implements AutoCloseable {
     if (config.databasePoolSize() != null) {
       b.maximumPoolSize(config.databasePoolSize());
     }
+    if (config.databaseTimeout() != null) {
+      b.connectionTimeout(config.databaseTimeout()).queryTimeout(config.databaseTimeout());
+    }
     return b.build();
   }
 

@@ -18,6 +18,8 @@ import java.util.List;
  * @param databaseUser may be null
  * @param databasePassword may be null; never printed
  * @param databasePoolSize connections in the pool (JDBC URL only), or null for the store's default
+ * @param databaseTimeout the store's connection and query timeouts (JDBC URL only), or null for the
+ *     store's defaults
  * @param dataDir directory of the embedded H2 database
  * @param inMemoryStore keep sessions in this process's memory (tests and trials)
  * @param apiKeys accepted {@code api-key} values; empty means no key is required
@@ -39,6 +41,7 @@ record ServerConfig(
     String databaseUser,
     String databasePassword,
     Integer databasePoolSize,
+    Duration databaseTimeout,
     Path dataDir,
     boolean inMemoryStore,
     List<String> apiKeys,
