@@ -157,22 +157,21 @@ final class ApiHandler extends Handler.Abstract {
         reply =
             Reply.text(405, "Method not supported")
                 .withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
+      } else if (!route.open && !apiKeys.accepts(presentedKey(request, route))) {
+        // Before the tenant check: without a key, nothing is learnt about the tenants.
+        reply = Reply.text(401, "Invalid API key");
       } else if (!t.appId.equals(DEFAULT_TENANT)) {
         reply =
             Reply.text(
                 400,
                 "AppId or tenantId not found => this Hallpass server has only the app 'public'");
-      } else if (!acceptsTenant(t.tenantId)) {
+      } else if (tenantRefusal(t.tenantId) != null) {
         reply =
             Reply.text(
                 400,
                 "AppId or tenantId not found => tenant "
                     + printable(t.tenantId)
-                    + (Hallpass.isValidTenantId(t.tenantId)
-                        ? " is not one of this server's tenants (--tenants)"
-                        : " is not a tenant id (1 to 128 characters of a-z, 0-9 and -)"));
-      } else if (!route.open && !apiKeys.accepts(presentedKey(request, route))) {
-        reply = Reply.text(401, "Invalid API key");
+                    + tenantRefusal(t.tenantId));
       } else {
         String cdi = request.getHeaders().get("cdi-version");
         String version = cdi == null ? CoreDriverApi.LATEST_CDI_VERSION : cdi.trim();
@@ -207,11 +206,21 @@ final class ApiHandler extends Handler.Abstract {
     return true;
   }
 
-  private boolean acceptsTenant(String tenantId) {
-    return tenantId.equals(DEFAULT_TENANT)
-        || (Hallpass.isValidTenantId(tenantId)
-            && !isReservedTenantId(tenantId)
-            && (tenants.isEmpty() || tenants.contains(tenantId)));
+  /** Why a path's tenant is refused, or null when it is accepted. */
+  private String tenantRefusal(String tenantId) {
+    if (tenantId.equals(DEFAULT_TENANT)) {
+      return null;
+    }
+    if (!Hallpass.isValidTenantId(tenantId)) {
+      return " is not a tenant id (1 to 128 characters of a-z, 0-9 and -)";
+    }
+    if (isReservedTenantId(tenantId)) {
+      return " is reserved";
+    }
+    if (!tenants.isEmpty() && !tenants.contains(tenantId)) {
+      return " is not one of this server's tenants (--tenants)";
+    }
+    return null;
   }
 
   /** The {@code api-key} header; else, where the route takes it, the bearer token; else null. */

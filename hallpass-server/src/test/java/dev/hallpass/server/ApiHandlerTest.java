@@ -246,6 +246,9 @@ class ApiHandlerTest {
         }) {
       assertText(t.post(prefix + "/recipe/session", create), 400, "AppId or tenantId not found");
     }
+    assertText(
+        t.post("/appid-public/appid-x/recipe/session", create), 400, "'appid-x' is reserved");
+    assertText(t.post("/ACME/recipe/session", create), 400, "'ACME' is not a tenant id");
     assertText(t.post("/appid-other/recipe/session", create), 400, "AppId or tenantId not found");
     assertText(t.get("/appid-other/public/recipe/session/user?userId=u"), 400, "not found");
     assertThat(
@@ -268,6 +271,15 @@ class ApiHandlerTest {
           400,
           "AppId or tenantId not found => tenant 't3' is not one of this server's tenants");
       assertText(own.get("/t3/recipe/session/user?userId=u"), 400, "AppId or tenantId not found");
+      // Without a valid key nothing is learnt about the tenants.
+      assertText(
+          own.send(
+              HttpRequest.newBuilder(own.uri("/t3/recipe/session/user?userId=u"))
+                  .header("api-key", TestServer.API_KEY + "x")
+                  .GET()
+                  .build()),
+          401,
+          "Invalid API key");
       JsonNode tenants = ok200(own.get("/recipe/multitenancy/tenant/list/v2")).get("tenants");
       assertThat(tenants.findValuesAsText("tenantId")).containsExactly("public", "t1", "t2");
     }
