@@ -1,19 +1,27 @@
-// Drives a Hallpass server through supertokens-node, the way a Node backend would.
-// Every step asserts its result; any failure exits non-zero.
+// Drives a Hallpass server through one supertokens-node release, the way a Node backend would.
+// Every step asserts its result; any failure exits non-zero. run-all.js runs it once per release.
 //
-//   HALLPASS_URL=http://127.0.0.1:3567 HALLPASS_API_KEY=... node sdk-scenario.js
+//   HALLPASS_URL=http://127.0.0.1:3567 HALLPASS_API_KEY=... SDK=sn24 node sdk-scenario.js
+//
+// SDK names an npm alias of package.json (sn20 = supertokens-node 20.1.7, ...). User ids carry the
+// alias, so that releases running against one server never see each other's sessions. The server
+// must accept the tenants t1 and t2 and refuse t9 (--tenants t1,t2).
 "use strict";
 
 const assert = require("node:assert/strict");
-const supertokens = require("supertokens-node");
-const Session = require("supertokens-node/recipe/session");
+const sdk = process.env.SDK;
+assert.ok(sdk, "SDK must be set (an npm alias of package.json, e.g. sn24)");
+const supertokens = require(sdk);
+const Session = require(sdk + "/recipe/session");
+const { version: sdkVersion, cdiSupported } = require(sdk + "/lib/build/version");
 const jose = require("jose");
 
 const connectionURI = process.env.HALLPASS_URL;
 assert.ok(connectionURI, "HALLPASS_URL must be set");
 
-// Every call the SDK makes to the server, as "METHOD /path".
+// Every call the SDK makes to the server, as "METHOD /path", and the cdi-version headers it sent.
 const calls = [];
+const cdiVersionsSent = new Set();
 
 supertokens.init({
   supertokens: {
@@ -21,6 +29,9 @@ supertokens.init({
     apiKey: process.env.HALLPASS_API_KEY || undefined,
     networkInterceptor: (request) => {
       calls.push(request.method.toUpperCase() + " " + new URL(request.url).pathname);
+      if (request.headers && request.headers["cdi-version"] !== undefined) {
+        cdiVersionsSent.add(request.headers["cdi-version"]);
+      }
       return request;
     },
   },
@@ -32,14 +43,17 @@ supertokens.init({
   recipeList: [Session.init({ antiCsrf: "VIA_TOKEN" })],
 });
 
+// A user id of this release's run.
+const user = (name) => `${name}-${sdk}`;
+
 let step = 0;
 async function check(name, fn) {
   step++;
   try {
     await fn();
-    console.log(`ok ${step} - ${name}`);
+    console.log(`${sdk}: ok ${step} - ${name}`);
   } catch (e) {
-    console.log(`not ok ${step} - ${name}`);
+    console.log(`${sdk}: not ok ${step} - ${name}`);
     throw e;
   }
 }
@@ -61,17 +75,23 @@ async function rejectsWith(promise, type) {
 }
 
 async function main() {
-  const alice = supertokens.convertToRecipeUserId("alice");
+  await check(`supertokens-node ${sdkVersion} negotiates its own core driver interface version`, async () => {
+    await Session.getAllSessionHandlesForUser(user("nobody")); // the SDK asks /apiversion first
+    assert.deepEqual([...cdiVersionsSent], [cdiSupported[cdiSupported.length - 1]],
+      "cdi-version headers sent: " + [...cdiVersionsSent]);
+  });
+
+  const alice = supertokens.convertToRecipeUserId(user("alice"));
   let created, tokens0, tokens1, tokens2, handle, confirmedAccessToken;
 
   await check("create a session without request/response", async () => {
     created = await Session.createNewSessionWithoutRequestResponse(
       "public", alice, { role: "admin" }, { cart: 1 });
-    assert.equal(created.getUserId(), "alice");
-    assert.equal(created.getRecipeUserId().getAsString(), "alice");
+    assert.equal(created.getUserId(), user("alice"));
+    assert.equal(created.getRecipeUserId().getAsString(), user("alice"));
     assert.equal(created.getTenantId(), "public");
     assert.equal(created.getAccessTokenPayload().role, "admin");
-    assert.equal(created.getAccessTokenPayload().sub, "alice");
+    assert.equal(created.getAccessTokenPayload().sub, user("alice"));
     tokens0 = created.getAllSessionTokensDangerously();
     assert.ok(tokens0.accessToken && tokens0.refreshToken && tokens0.antiCsrfToken);
     handle = created.getHandle();
@@ -85,7 +105,7 @@ async function main() {
     const s = await Session.getSessionWithoutRequestResponse(
       tokens0.accessToken, tokens0.antiCsrfToken);
     assert.equal(s.getHandle(), handle);
-    assert.equal(s.getUserId(), "alice");
+    assert.equal(s.getUserId(), user("alice"));
     assert.equal(s.getAccessTokenPayload().role, "admin");
     assert.ok(!callsDuring(before).includes("POST /recipe/session/verify"),
       "verification must not call the server: " + callsDuring(before));
@@ -150,7 +170,7 @@ async function main() {
   await check("session data: get and update", async () => {
     let info = await Session.getSessionInformation(handle);
     assert.deepEqual(info.sessionDataInDatabase, { cart: 1 });
-    assert.equal(info.userId, "alice");
+    assert.equal(info.userId, user("alice"));
     assert.equal(info.tenantId, "public");
     assert.ok(info.expiry > Date.now() && info.timeCreated <= Date.now());
     assert.equal(await Session.updateSessionDataInDatabase(handle, { cart: 2, items: ["x"] }), true);
@@ -219,8 +239,8 @@ async function main() {
       (err) => {
         assert.equal(err.type, Session.Error.TOKEN_THEFT_DETECTED, err.message);
         assert.equal(err.payload.sessionHandle, handle);
-        assert.equal(err.payload.userId, "alice");
-        assert.equal(err.payload.recipeUserId.getAsString(), "alice");
+        assert.equal(err.payload.userId, user("alice"));
+        assert.equal(err.payload.recipeUserId.getAsString(), user("alice"));
         return true;
       });
     assert.equal(await Session.getSessionInformation(handle), undefined);
@@ -240,17 +260,17 @@ async function main() {
   });
 
   await check("list and revoke a user's sessions", async () => {
-    const bob = supertokens.convertToRecipeUserId("bob");
+    const bob = supertokens.convertToRecipeUserId(user("bob"));
     const b1 = await Session.createNewSessionWithoutRequestResponse("public", bob, {}, {}, true);
     const b2 = await Session.createNewSessionWithoutRequestResponse("public", bob, {}, {}, true);
     assert.equal(b1.getAllSessionTokensDangerously().antiCsrfToken, undefined,
       "disableAntiCsrf: no anti-CSRF token");
-    let handles = await Session.getAllSessionHandlesForUser("bob");
+    let handles = await Session.getAllSessionHandlesForUser(user("bob"));
     assert.deepEqual([...handles].sort(), [b1.getHandle(), b2.getHandle()].sort());
     assert.equal(await Session.revokeSession(b1.getHandle()), true);
     assert.equal(await Session.revokeSession(b1.getHandle()), false);
-    assert.deepEqual(await Session.revokeAllSessionsForUser("bob"), [b2.getHandle()]);
-    handles = await Session.getAllSessionHandlesForUser("bob");
+    assert.deepEqual(await Session.revokeAllSessionsForUser(user("bob")), [b2.getHandle()]);
+    handles = await Session.getAllSessionHandlesForUser(user("bob"));
     assert.deepEqual(handles, []);
   });
 
@@ -259,9 +279,71 @@ async function main() {
       undefined);
   });
 
+  await check("sessions in tenants: created, verified and refreshed in their tenant", async () => {
+    const dave = supertokens.convertToRecipeUserId(user("dave"));
+    const t1 = await Session.createNewSessionWithoutRequestResponse("t1", dave, { plan: "a" }, {});
+    assert.equal(t1.getTenantId(), "t1");
+    const tokens = t1.getAllSessionTokensDangerously();
+    assert.equal(claimsOf(tokens.accessToken).tId, "t1");
+    assert.ok(calls.includes("POST /t1/recipe/session"), "created under /t1: " + calls);
+    let s = await Session.getSessionWithoutRequestResponse(tokens.accessToken, tokens.antiCsrfToken);
+    assert.equal(s.getTenantId(), "t1");
+    s = await Session.getSessionWithoutRequestResponse(tokens.accessToken, tokens.antiCsrfToken,
+      { checkDatabase: true });
+    assert.equal(s.getTenantId(), "t1");
+    const r = await Session.refreshSessionWithoutRequestResponse(
+      tokens.refreshToken, false, tokens.antiCsrfToken);
+    assert.equal(r.getTenantId(), "t1");
+    const rt = r.getAllSessionTokensDangerously();
+    assert.equal(claimsOf(rt.accessToken).tId, "t1");
+    s = await Session.getSessionWithoutRequestResponse(rt.accessToken, rt.antiCsrfToken);
+    assert.equal(s.getTenantId(), "t1");
+    assert.equal(s.getAccessTokenPayload().plan, "a");
+    assert.equal((await Session.getSessionInformation(t1.getHandle())).tenantId, "t1");
+  });
+
+  await check("listing and revoking per tenant and across all tenants", async () => {
+    const erin = supertokens.convertToRecipeUserId(user("erin"));
+    const inT1 = await Session.createNewSessionWithoutRequestResponse("t1", erin, {}, {});
+    const inT2 = await Session.createNewSessionWithoutRequestResponse("t2", erin, {}, {});
+    const inPublic = await Session.createNewSessionWithoutRequestResponse("public", erin, {}, {});
+    const sorted = (a) => [...a].sort();
+    assert.deepEqual(await Session.getAllSessionHandlesForUser(user("erin"), true, "t1"),
+      [inT1.getHandle()]);
+    assert.deepEqual(await Session.getAllSessionHandlesForUser(user("erin"), true, "t2"),
+      [inT2.getHandle()]);
+    assert.deepEqual(await Session.getAllSessionHandlesForUser(user("erin"), true, "public"),
+      [inPublic.getHandle()]);
+    assert.deepEqual(sorted(await Session.getAllSessionHandlesForUser(user("erin"))),
+      sorted([inT1.getHandle(), inT2.getHandle(), inPublic.getHandle()]));
+    assert.deepEqual(await Session.revokeAllSessionsForUser(user("erin"), true, "t1"),
+      [inT1.getHandle()]);
+    const t1Tokens = inT1.getAllSessionTokensDangerously();
+    await rejectsWith(
+      Session.refreshSessionWithoutRequestResponse(t1Tokens.refreshToken, false, t1Tokens.antiCsrfToken),
+      Session.Error.UNAUTHORISED);
+    assert.deepEqual(sorted(await Session.getAllSessionHandlesForUser(user("erin"))),
+      sorted([inT2.getHandle(), inPublic.getHandle()]));
+    assert.deepEqual(sorted(await Session.revokeAllSessionsForUser(user("erin"))),
+      sorted([inT2.getHandle(), inPublic.getHandle()]));
+    assert.deepEqual(await Session.getAllSessionHandlesForUser(user("erin")), []);
+  });
+
+  await check("a tenant the server does not accept is refused with the core's 400", async () => {
+    const frank = supertokens.convertToRecipeUserId(user("frank"));
+    await assert.rejects(
+      Session.createNewSessionWithoutRequestResponse("t9", frank, {}, {}),
+      (err) => {
+        assert.match(err.message, /status code: 400/);
+        assert.match(err.message, /AppId or tenantId not found/);
+        return true;
+      });
+    assert.deepEqual(await Session.getAllSessionHandlesForUser(user("frank")), []);
+  });
+
   const distinct = [...new Set(calls)].sort();
-  console.log("server calls made by the SDK: " + distinct.join(", "));
-  console.log(`all ${step} steps passed`);
+  console.log(`${sdk}: server calls made by supertokens-node ${sdkVersion}: ` + distinct.join(", "));
+  console.log(`${sdk}: all ${step} steps passed`);
 }
 
 main().catch((e) => {

@@ -109,7 +109,11 @@ final class Engine implements Hallpass {
 
   @Override
   public Session createNewSession(
-      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+      String tenantId,
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData) {
+    validateTenantId(tenantId);
     validateUserId(userId);
     String payloadJson = payloadJson(jwtPayload);
     String dataJson = Json.write(sessionData, "sessionData");
@@ -129,7 +133,7 @@ final class Engine implements Hallpass {
     AccessTokens.Claims claims =
         new AccessTokens.Claims(
             userId,
-            DEFAULT_TENANT,
+            tenantId,
             handle,
             refreshHash,
             null,
@@ -142,7 +146,7 @@ final class Engine implements Hallpass {
     store.insertSession(
         SessionRecord.created(
             handle,
-            DEFAULT_TENANT,
+            tenantId,
             userId,
             dataJson,
             payloadJson,
@@ -464,6 +468,20 @@ final class Engine implements Hallpass {
   }
 
   @Override
+  public List<String> revokeAllSessionsForUser(String tenantId, String userId) {
+    validateTenantId(tenantId);
+    validateUserId(userId);
+    return store.deleteSessionsOfUser(tenantId, userId);
+  }
+
+  @Override
+  public List<String> getAllSessionHandlesForUser(String tenantId, String userId) {
+    validateTenantId(tenantId);
+    validateUserId(userId);
+    return store.findLiveHandlesOfUser(tenantId, userId, now());
+  }
+
+  @Override
   public Map<String, Object> getSessionData(String sessionHandle) {
     String json =
         store
@@ -625,6 +643,16 @@ final class Engine implements Hallpass {
       throw new IllegalArgumentException("sessionHandle must be a non-empty string");
     }
     return handle;
+  }
+
+  /** See {@link Hallpass#isValidTenantId(String)}. */
+  static void validateTenantId(String tenantId) {
+    if (!Hallpass.isValidTenantId(tenantId)) {
+      throw new IllegalArgumentException(
+          "tenantId must be 1 to "
+              + Hallpass.MAX_TENANT_ID_LENGTH
+              + " characters of a-z, 0-9 and '-'");
+    }
   }
 
   static void validateUserId(String userId) {

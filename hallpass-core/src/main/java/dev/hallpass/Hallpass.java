@@ -25,6 +25,31 @@ import java.util.Objects;
  */
 public interface Hallpass extends AutoCloseable {
 
+  /** The tenant of sessions created without one. */
+  String DEFAULT_TENANT_ID = "public";
+
+  /** The longest tenant id. */
+  int MAX_TENANT_ID_LENGTH = 128;
+
+  /**
+   * Whether this is a valid tenant id: 1 to {@value #MAX_TENANT_ID_LENGTH} characters of {@code
+   * a-z}, {@code 0-9} and {@code -} (lower case only, so that a tenant has one spelling, in URL
+   * paths too). The calls that take a tenant id reject others with an IllegalArgumentException
+   * naming {@code tenantId}.
+   */
+  static boolean isValidTenantId(String tenantId) {
+    if (tenantId == null || tenantId.isEmpty() || tenantId.length() > MAX_TENANT_ID_LENGTH) {
+      return false;
+    }
+    for (int i = 0; i < tenantId.length(); i++) {
+      char c = tenantId.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** A builder with secure defaults; only {@link Builder#store(SessionStore)} is required. */
   static Builder builder() {
     return new Builder();
@@ -41,8 +66,27 @@ public interface Hallpass extends AutoCloseable {
    *     limit, or values that are not JSON-serializable
    * @throws HallpassException GENERAL_ERROR when the store fails
    */
+  default Session createNewSession(
+      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData) {
+    return createNewSession(DEFAULT_TENANT_ID, userId, jwtPayload, sessionData);
+  }
+
+  /**
+   * Starts a session in a tenant: as {@link #createNewSession(String, Map, Map)}, with the tenant
+   * recorded with the session and carried in its access tokens ({@code tId} claim, {@link
+   * Session#getTenantId()}). Tenants partition the per-user calls that take a tenant id; a session
+   * handle identifies a session whatever its tenant.
+   *
+   * @param tenantId {@value #DEFAULT_TENANT_ID} or another tenant id: 1 to {@value
+   *     #MAX_TENANT_ID_LENGTH} characters of {@code a-z}, {@code 0-9} and {@code -}
+   * @throws IllegalArgumentException for an invalid tenant id, and as {@link
+   *     #createNewSession(String, Map, Map)}
+   */
   Session createNewSession(
-      String userId, Map<String, Object> jwtPayload, Map<String, Object> sessionData);
+      String tenantId,
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData);
 
   /**
    * Verifies an access token. No database call unless access-token blacklisting is on, with one
@@ -114,11 +158,26 @@ public interface Hallpass extends AutoCloseable {
   /** Revokes the given sessions; returns the handles of those that existed. */
   List<String> revokeMultipleSessions(Collection<String> sessionHandles);
 
-  /** Revokes every session of a user; returns their handles. */
+  /** Revokes every session of a user, in every tenant; returns their handles. */
   List<String> revokeAllSessionsForUser(String userId);
 
-  /** The handles of a user's live sessions. */
+  /**
+   * Revokes every session of a user in one tenant; returns their handles. Sessions of the same user
+   * id in other tenants are kept.
+   *
+   * @throws IllegalArgumentException for an invalid tenant id or user id
+   */
+  List<String> revokeAllSessionsForUser(String tenantId, String userId);
+
+  /** The handles of a user's live sessions, in every tenant, oldest first. */
   List<String> getAllSessionHandlesForUser(String userId);
+
+  /**
+   * The handles of a user's live sessions in one tenant, oldest first.
+   *
+   * @throws IllegalArgumentException for an invalid tenant id or user id
+   */
+  List<String> getAllSessionHandlesForUser(String tenantId, String userId);
 
   /**
    * A session's server-side data (a fresh, modifiable copy).

@@ -174,13 +174,42 @@ final class InMemorySessionStore implements SessionStore {
   }
 
   @Override
+  public List<String> deleteSessionsOfUser(String tenantId, String userId) {
+    java.util.Objects.requireNonNull(tenantId, "tenantId");
+    java.util.Objects.requireNonNull(userId, "userId");
+    open();
+    List<String> deleted = new ArrayList<>();
+    sessions.forEach(
+        (h, r) -> {
+          if (r.userId().equals(userId) && r.tenantId().equals(tenantId) && sessions.remove(h, r)) {
+            deleted.add(h);
+          }
+        });
+    return deleted;
+  }
+
+  @Override
   public List<String> findLiveHandlesOfUser(String userId, Instant now) {
+    return liveHandles(null, userId, now);
+  }
+
+  @Override
+  public List<String> findLiveHandlesOfUser(String tenantId, String userId, Instant now) {
+    java.util.Objects.requireNonNull(tenantId, "tenantId");
+    return liveHandles(tenantId, userId, now);
+  }
+
+  /** A user's live handles in one tenant, or in all when tenantId is null. */
+  private List<String> liveHandles(String tenantId, String userId, Instant now) {
     open();
     java.util.Objects.requireNonNull(userId, "userId");
+    java.util.Objects.requireNonNull(now, "now");
     List<SessionRecord> live = new ArrayList<>();
     sessions.forEach(
         (h, r) -> {
-          if (r.userId().equals(userId) && r.expiresAt().isAfter(now)) {
+          if (r.userId().equals(userId)
+              && (tenantId == null || r.tenantId().equals(tenantId))
+              && r.expiresAt().isAfter(now)) {
             live.add(r);
           }
         });

@@ -1,8 +1,10 @@
 package dev.hallpass.spi;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -104,6 +106,42 @@ public interface SessionStore extends AutoCloseable {
    * (UTF-16 code unit) order.
    */
   List<String> findLiveHandlesOfUser(String userId, Instant now);
+
+  /**
+   * Deletes all sessions of a user in one tenant, live or expired; returns their handles. The
+   * user's sessions in other tenants are kept.
+   *
+   * <p>The default reads each of the user's sessions to learn its tenant, then deletes by handle (a
+   * session inserted meanwhile is neither deleted nor reported); stores override it with one query.
+   */
+  default List<String> deleteSessionsOfUser(String tenantId, String userId) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    // Instant.EPOCH: every session is "live" after 1970, expired ones included.
+    List<String> inTenant = inTenant(tenantId, findLiveHandlesOfUser(userId, Instant.EPOCH));
+    return inTenant.isEmpty() ? List.of() : deleteSessions(inTenant);
+  }
+
+  /**
+   * The handles of a user's live sessions in one tenant, in the order of {@link
+   * #findLiveHandlesOfUser(String, Instant)}.
+   *
+   * <p>The default filters that method's result by reading each session; stores override it with
+   * one query.
+   */
+  default List<String> findLiveHandlesOfUser(String tenantId, String userId, Instant now) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    return inTenant(tenantId, findLiveHandlesOfUser(userId, now));
+  }
+
+  private List<String> inTenant(String tenantId, List<String> handles) {
+    List<String> kept = new ArrayList<>(handles.size());
+    for (String h : handles) {
+      if (findSession(h).map(r -> r.tenantId().equals(tenantId)).orElse(false)) {
+        kept.add(h);
+      }
+    }
+    return kept;
+  }
 
   /**
    * Deletes up to {@code limit} sessions that expired at or before {@code now}, oldest expiry

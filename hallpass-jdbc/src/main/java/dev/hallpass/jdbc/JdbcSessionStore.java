@@ -483,14 +483,31 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public List<String> deleteSessionsOfUser(String userId) {
     Objects.requireNonNull(userId, "userId");
+    return deleteOfUser(null, userId);
+  }
+
+  @Override
+  public List<String> deleteSessionsOfUser(String tenantId, String userId) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(userId, "userId");
+    return deleteOfUser(tenantId, userId);
+  }
+
+  /** Deletes a user's sessions in one tenant, or in all when tenantId is null. */
+  private List<String> deleteOfUser(String tenantId, String userId) {
     return inTransaction(
         "delete the user's sessions",
         c -> {
           List<String> found = new ArrayList<>();
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT handle FROM hallpass_sessions WHERE user_id = ? FOR UPDATE")) {
+                  "SELECT handle FROM hallpass_sessions WHERE user_id = ?"
+                      + (tenantId == null ? "" : " AND tenant_id = ?")
+                      + " FOR UPDATE")) {
             ps.setString(1, userId);
+            if (tenantId != null) {
+              ps.setString(2, tenantId);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {
                 found.add(rs.getString(1));
@@ -506,16 +523,33 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public List<String> findLiveHandlesOfUser(String userId, Instant now) {
     Objects.requireNonNull(userId, "userId");
+    return liveHandlesOfUser(null, userId, now);
+  }
+
+  @Override
+  public List<String> findLiveHandlesOfUser(String tenantId, String userId, Instant now) {
+    Objects.requireNonNull(tenantId, "tenantId");
+    Objects.requireNonNull(userId, "userId");
+    return liveHandlesOfUser(tenantId, userId, now);
+  }
+
+  /** A user's live handles in one tenant, or in all when tenantId is null. */
+  private List<String> liveHandlesOfUser(String tenantId, String userId, Instant now) {
     long nowMillis = now.toEpochMilli();
     return autoCommit(
         "list the user's sessions",
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT handle FROM hallpass_sessions"
-                      + " WHERE user_id = ? AND expires_at > ? ORDER BY created_at, handle")) {
-            ps.setString(1, userId);
-            ps.setLong(2, nowMillis);
+                  "SELECT handle FROM hallpass_sessions WHERE user_id = ?"
+                      + (tenantId == null ? "" : " AND tenant_id = ?")
+                      + " AND expires_at > ? ORDER BY created_at, handle")) {
+            int i = 1;
+            ps.setString(i++, userId);
+            if (tenantId != null) {
+              ps.setString(i++, tenantId);
+            }
+            ps.setLong(i, nowMillis);
             List<String> handles = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
               while (rs.next()) {

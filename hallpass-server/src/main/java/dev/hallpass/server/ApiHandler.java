@@ -1,11 +1,13 @@
 package dev.hallpass.server;
 
+import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +22,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP side of the API, in one place: routing (with the optional {@code /appid-<app>} and
- * {@code /<tenant>} prefixes), API-key and {@code cdi-version} checks, error mapping, metrics.
+ * {@code /<tenant>} prefixes), API-key, tenant and {@code cdi-version} checks, error mapping,
+ * metrics.
+ *
+ * <p>Apps and tenants: the only app is {@code public} (a {@code /appid-<other>} prefix is a 400). A
+ * tenant prefix must be a valid tenant id ({@link Hallpass#isValidTenantId}) and, when the server
+ * was given a tenant list, one of it or {@code public}; otherwise the answer is the 400 a
+ * SuperTokens core gives for an unknown tenant, "AppId or tenantId not found". A path without a
+ * tenant prefix is the {@code public} tenant.
  *
  * <p>Every route but {@code /hello}, {@code /apiversion} and the JWKS needs an API key when keys
  * are configured, {@code /metrics} included (which also takes it as a bearer token).
@@ -33,6 +42,14 @@ final class ApiHandler extends Handler.Abstract {
   static final String DEFAULT_TENANT = "public";
   private static final String APP_PREFIX = "appid-";
   private static final String BEARER = "Bearer ";
+
+  /**
+   * The first path segments of the routes: a tenant with one of these ids could not be told from
+   * the route, so they are reserved. The constructor checks that it covers every route.
+   */
+  private static final Set<String> ROUTE_ROOTS =
+      Set.of("", "hello", "apiversion", ".well-known", "metrics", "recipe", "user", "users");
+
   private static final Set<String> METHODS =
       Set.of("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
 
@@ -55,9 +72,13 @@ final class ApiHandler extends Handler.Abstract {
   private final ApiKeys apiKeys;
   private final Metrics metrics;
 
-  ApiHandler(CoreDriverApi api, ApiKeys apiKeys, Metrics metrics) {
+  /** The tenants accepted besides {@code public}; empty: any valid tenant id. */
+  private final Set<String> tenants;
+
+  ApiHandler(CoreDriverApi api, ApiKeys apiKeys, Metrics metrics, List<String> tenants) {
     this.apiKeys = apiKeys;
     this.metrics = metrics;
+    this.tenants = Set.copyOf(tenants);
     open("GET", "/", api::hello);
     open("GET", "/hello", api::hello);
     open("GET", "/apiversion", api::apiVersion);
@@ -90,6 +111,17 @@ final class ApiHandler extends Handler.Abstract {
     keyed("GET", "/user/id", api::userById);
     keyed("GET", "/users/count", api::usersCount);
     keyed("GET", "/recipe/multitenancy/tenant/list/v2", api::tenants);
+    if (!ROUTE_ROOTS.containsAll(roots)) {
+      throw new IllegalStateException("ROUTE_ROOTS misses some of " + roots);
+    }
+  }
+
+  /**
+   * Whether a tenant id is reserved: one that reads as a route's first segment, or as an app
+   * ({@code appid-...}), in a URL path.
+   */
+  static boolean isReservedTenantId(String tenantId) {
+    return ROUTE_ROOTS.contains(tenantId) || tenantId.startsWith(APP_PREFIX);
   }
 
   private void open(String method, String path, Endpoint e) {
@@ -125,17 +157,25 @@ final class ApiHandler extends Handler.Abstract {
         reply =
             Reply.text(405, "Method not supported")
                 .withHeader("Allow", String.join(", ", new TreeSet<>(byMethod.keySet())));
-      } else if (!t.appId.equals(DEFAULT_TENANT) || !t.tenantId.equals(DEFAULT_TENANT)) {
+      } else if (!route.open && !apiKeys.accepts(presentedKey(request, route))) {
+        // Before the tenant check: without a key, nothing is learnt about the tenants.
+        reply = Reply.text(401, "Invalid API key");
+      } else if (!t.appId.equals(DEFAULT_TENANT)) {
         reply =
             Reply.text(
                 400,
-                "AppId or tenantId not found => this Hallpass server has only "
-                    + "the app 'public' and the tenant 'public'");
-      } else if (!route.open && !apiKeys.accepts(presentedKey(request, route))) {
-        reply = Reply.text(401, "Invalid API key");
+                "AppId or tenantId not found => this Hallpass server has only the app 'public'");
+      } else if (tenantRefusal(t.tenantId) != null) {
+        reply =
+            Reply.text(
+                400,
+                "AppId or tenantId not found => tenant "
+                    + printable(t.tenantId)
+                    + tenantRefusal(t.tenantId));
       } else {
         String cdi = request.getHeaders().get("cdi-version");
-        if (cdi != null && !CoreDriverApi.CDI_VERSIONS.contains(cdi.trim())) {
+        String version = cdi == null ? CoreDriverApi.LATEST_CDI_VERSION : cdi.trim();
+        if (!CoreDriverApi.CDI_VERSIONS.contains(version)) {
           reply =
               Reply.text(
                   400,
@@ -144,7 +184,7 @@ final class ApiHandler extends Handler.Abstract {
                       + " not supported; supported: "
                       + String.join(", ", CoreDriverApi.CDI_VERSIONS));
         } else {
-          reply = route.endpoint.handle(new Call(request));
+          reply = route.endpoint.handle(new Call(request, t.tenantId, version));
         }
       }
     } catch (BadRequest e) {
@@ -164,6 +204,23 @@ final class ApiHandler extends Handler.Abstract {
       LOG.debug("{} {} -> {} in {} us", method, routeTag, reply.status(), nanos / 1000);
     }
     return true;
+  }
+
+  /** Why a path's tenant is refused, or null when it is accepted. */
+  private String tenantRefusal(String tenantId) {
+    if (tenantId.equals(DEFAULT_TENANT)) {
+      return null;
+    }
+    if (!Hallpass.isValidTenantId(tenantId)) {
+      return " is not a tenant id (1 to 128 characters of a-z, 0-9 and -)";
+    }
+    if (isReservedTenantId(tenantId)) {
+      return " is reserved";
+    }
+    if (!tenants.isEmpty() && !tenants.contains(tenantId)) {
+      return " is not one of this server's tenants (--tenants)";
+    }
+    return null;
   }
 
   /** The {@code api-key} header; else, where the route takes it, the bearer token; else null. */

@@ -7,8 +7,9 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.Fields;
 
 /**
- * One API request as the endpoints see it: the query parameters and the JSON body (read on first
- * use, at most {@link #MAX_BODY_BYTES}).
+ * One API request as the endpoints see it: its tenant (from the path; {@code public} without one),
+ * the core driver interface version it asked for, the query parameters and the JSON body (read on
+ * first use, at most {@link #MAX_BODY_BYTES}).
  */
 final class Call {
   /** Larger bodies are refused with 400 before they are parsed. */
@@ -18,11 +19,25 @@ final class Call {
   private static final long MAX_DRAINED_BYTES = 4L * MAX_BODY_BYTES;
 
   private final Request request;
+  private final String tenantId;
+  private final String cdiVersion;
   private Fields query;
   private Json json;
 
-  Call(Request request) {
+  Call(Request request, String tenantId, String cdiVersion) {
     this.request = request;
+    this.tenantId = tenantId;
+    this.cdiVersion = cdiVersion;
+  }
+
+  /** The tenant of the request's path, {@code public} without one; accepted by the handler. */
+  String tenantId() {
+    return tenantId;
+  }
+
+  /** The supported core driver interface version the request asked for (the latest if none). */
+  String cdiVersion() {
+    return cdiVersion;
   }
 
   /** The body as a JSON object. */

@@ -163,6 +163,15 @@ final class Cli {
         "Serve without API keys on an address other machines can reach (a --host other than "
             + "loopback): anyone who reaches the port can create, read and revoke sessions. "
             + "Without it, such a --host needs --api-keys."),
+    TENANTS(
+        "--tenants",
+        "<tenant-id>",
+        Kind.LIST,
+        null,
+        "HALLPASS_TENANTS",
+        "Comma-separated tenant ids to accept (1 to 128 characters of a-z 0-9 -); 'public', "
+            + "the tenant of calls without a tenant, is always accepted. None: any valid tenant "
+            + "id. Env: HALLPASS_TENANTS."),
     ACCESS_TOKEN_VALIDITY(
         "--access-token-validity",
         "<duration>",
@@ -625,6 +634,7 @@ final class Cli {
           "--allow-unauthenticated cannot be combined with --api-keys: with keys, every API "
               + "request needs one");
     }
+    List<String> tenants = tenants(list(Opt.TENANTS));
     String logLevel = text(Opt.LOG_LEVEL);
     String level = logLevel.trim().toLowerCase(Locale.ROOT);
     if (!LOG_LEVELS.contains(level)) {
@@ -654,6 +664,7 @@ final class Cli {
             inMemoryStore,
             keys,
             allowUnauthenticated,
+            tenants,
             duration(Opt.ACCESS_TOKEN_VALIDITY),
             duration(Opt.REFRESH_TOKEN_VALIDITY),
             duration(Opt.SIGNING_KEY_ROTATION),
@@ -705,6 +716,39 @@ final class Cli {
       throw new InvalidConfig(e.getMessage());
     }
     return keys;
+  }
+
+  /** The --tenants list: valid tenant ids that the router can tell from a route, in order. */
+  private static List<String> tenants(List<String> given) {
+    Set<String> tenants = new LinkedHashSet<>();
+    if (given != null) {
+      for (String t : given) {
+        String tenant = t.trim();
+        if (tenant.isEmpty()) {
+          continue;
+        }
+        if (!dev.hallpass.Hallpass.isValidTenantId(tenant)) {
+          throw new InvalidConfig(
+              "--tenants: '"
+                  + printable(tenant)
+                  + "' is not a tenant id (1 to 128 characters of a-z, 0-9 and -)");
+        }
+        if (ApiHandler.isReservedTenantId(tenant)) {
+          throw new InvalidConfig(
+              "--tenants: '"
+                  + tenant
+                  + "' is reserved (it would read as a route or an app in URL paths)");
+        }
+        tenants.add(tenant);
+      }
+    }
+    return List.copyOf(tenants);
+  }
+
+  /** Up to 40 characters of {@code s}, non-printable ones shown as '?'. */
+  private static String printable(String s) {
+    String t = s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    return t.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   private static boolean isSet(String s) {

@@ -9,10 +9,13 @@ import dev.hallpass.SessionTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,8 +32,16 @@ import org.slf4j.LoggerFactory;
 final class CoreDriverApi {
   private static final Logger LOG = LoggerFactory.getLogger(CoreDriverApi.class);
 
-  /** The core driver interface versions this server speaks. */
-  static final List<String> CDI_VERSIONS = List.of("5.4");
+  /**
+   * The core driver interface versions this server speaks: those of supertokens-node 20 (5.1), 21
+   * (5.2), 22 and 23 (5.3) and 24 (5.4). Their session, JWT and JWKS calls send and read the same
+   * shapes (README, "Core driver interface versions"), so every endpoint answers all of them alike;
+   * {@link Call#cdiVersion()} is where a difference would be keyed.
+   */
+  static final List<String> CDI_VERSIONS = List.of("5.1", "5.2", "5.3", "5.4");
+
+  /** The version of a request without a {@code cdi-version} header. */
+  static final String LATEST_CDI_VERSION = CDI_VERSIONS.get(CDI_VERSIONS.size() - 1);
 
   static final String OK = "OK";
   static final String TOKEN_THEFT_DETECTED = "TOKEN_THEFT_DETECTED";
@@ -42,11 +53,19 @@ final class CoreDriverApi {
   private final Metrics metrics;
   private final Clock clock;
   private final AtomicBoolean staticKeyWarned = new AtomicBoolean();
+  private final List<String> listedTenants;
 
-  CoreDriverApi(Hallpass hallpass, Metrics metrics, Clock clock) {
+  /**
+   * @param tenants the tenants of {@code --tenants} (listed after {@code public}), or empty
+   */
+  CoreDriverApi(Hallpass hallpass, Metrics metrics, Clock clock, List<String> tenants) {
     this.hallpass = hallpass;
     this.metrics = metrics;
     this.clock = clock;
+    Set<String> listed = new LinkedHashSet<>();
+    listed.add(Hallpass.DEFAULT_TENANT_ID);
+    listed.addAll(tenants);
+    this.listedTenants = List.copyOf(listed);
   }
 
   Reply hello(Call call) {
@@ -69,9 +88,9 @@ final class CoreDriverApi {
   }
 
   /**
-   * POST /recipe/session: a new session. A payload over the engine's limits (2,048 JSON characters,
-   * or an access token over 4,000 characters) is a 400 naming the limit, as for every call that
-   * sets the payload.
+   * POST /[tenant/]recipe/session: a new session in the path's tenant. A payload over the engine's
+   * limits (2,048 JSON characters, or an access token over 4,000 characters) is a 400 naming the
+   * limit, as for every call that sets the payload.
    */
   Reply createSession(Call call) {
     Json in = call.json();
@@ -80,7 +99,9 @@ final class CoreDriverApi {
     Map<String, Object> sessionData = in.requiredObject("userDataInDatabase");
     boolean enableAntiCsrf = in.requiredBoolean("enableAntiCsrf");
     warnIfStaticKeyAsked(in);
-    Session s = validated(() -> hallpass.createNewSession(userId, jwtPayload, sessionData));
+    Session s =
+        validated(
+            () -> hallpass.createNewSession(call.tenantId(), userId, jwtPayload, sessionData));
     metrics.sessionsCreated.increment();
     return Reply.json(issued(s, enableAntiCsrf));
   }
@@ -244,19 +265,31 @@ final class CoreDriverApi {
     }
   }
 
-  /** GET /recipe/session/user?userId=: the user's live session handles. */
+  /**
+   * GET /[tenant/]recipe/session/user?userId=: the user's live session handles in the path's
+   * tenant, or in every tenant with {@code fetchAcrossAllTenants=true} (what the SDKs send, to the
+   * path without a tenant, when the application passes no tenant id).
+   */
   Reply sessionHandlesOfUser(Call call) {
     String userId = call.requiredQuery("userId");
-    // Accepted for the protocol; one tenant and no account linking make them change nothing.
+    // Accepted for the protocol; without account linking a user has one recipe user id.
     call.optionalBooleanQuery("fetchSessionsForAllLinkedAccounts", true);
-    call.optionalBooleanQuery("fetchAcrossAllTenants", false);
-    List<String> handles = validated(() -> hallpass.getAllSessionHandlesForUser(userId));
+    boolean acrossTenants = call.optionalBooleanQuery("fetchAcrossAllTenants", false);
+    List<String> handles =
+        validated(
+            () ->
+                acrossTenants
+                    ? hallpass.getAllSessionHandlesForUser(userId)
+                    : hallpass.getAllSessionHandlesForUser(call.tenantId(), userId));
     Map<String, Object> out = status(OK);
     out.put("sessionHandles", handles);
     return Reply.json(out);
   }
 
-  /** POST /recipe/session/remove: by handles, or every session of a user. */
+  /**
+   * POST /[tenant/]recipe/session/remove: by handles (whatever their tenant), or every session of a
+   * user in the path's tenant, or in every tenant with {@code revokeAcrossAllTenants: true}.
+   */
   Reply removeSessions(Call call) {
     Json in = call.json();
     List<String> handles = in.optionalStringArray("sessionHandles");
@@ -266,8 +299,13 @@ final class CoreDriverApi {
     } else if (in.has("userId")) {
       String userId = in.requiredString("userId");
       in.optionalBoolean("revokeSessionsForLinkedAccounts", true);
-      in.optionalBoolean("revokeAcrossAllTenants", false);
-      revoked = validated(() -> hallpass.revokeAllSessionsForUser(userId));
+      boolean acrossTenants = in.optionalBoolean("revokeAcrossAllTenants", false);
+      revoked =
+          validated(
+              () ->
+                  acrossTenants
+                      ? hallpass.revokeAllSessionsForUser(userId)
+                      : hallpass.revokeAllSessionsForUser(call.tenantId(), userId));
     } else {
       throw new BadRequest("Field name 'sessionHandles' or 'userId' is required in JSON input");
     }
@@ -312,14 +350,21 @@ final class CoreDriverApi {
     return Reply.json(out);
   }
 
-  /** GET /recipe/multitenancy/tenant/list/v2: only the default tenant exists. */
+  /**
+   * GET /recipe/multitenancy/tenant/list/v2: {@code public} and the tenants of {@code --tenants}
+   * (without that option any valid tenant id is accepted, and only {@code public} is listed).
+   */
   Reply tenants(Call call) {
-    Map<String, Object> tenant = new LinkedHashMap<>();
-    tenant.put("tenantId", "public");
-    tenant.put("thirdParty", Map.of("providers", List.of()));
-    tenant.put("coreConfig", Map.of());
+    List<Map<String, Object>> list = new ArrayList<>();
+    for (String id : listedTenants) {
+      Map<String, Object> tenant = new LinkedHashMap<>();
+      tenant.put("tenantId", id);
+      tenant.put("thirdParty", Map.of("providers", List.of()));
+      tenant.put("coreConfig", Map.of());
+      list.add(tenant);
+    }
     Map<String, Object> out = status(OK);
-    out.put("tenants", List.of(tenant));
+    out.put("tenants", list);
     return Reply.json(out);
   }
 

@@ -176,7 +176,10 @@ final class HallpassServer implements AutoCloseable {
     }
     gate.open(
         new ApiHandler(
-            new CoreDriverApi(engine, metrics, clock), new ApiKeys(config.apiKeys()), metrics));
+            new CoreDriverApi(engine, metrics, clock, config.tenants()),
+            new ApiKeys(config.apiKeys()),
+            metrics,
+            config.tenants()));
     return new HallpassServer(jetty, bound, graceful, engine, metrics);
   }
 

@@ -24,6 +24,7 @@ import java.util.List;
  * @param inMemoryStore keep sessions in this process's memory (tests and trials)
  * @param apiKeys accepted {@code api-key} values; empty means no key is required
  * @param allowUnauthenticated serve without API keys on an address other machines can reach
+ * @param tenants the tenant ids accepted besides {@code public}; empty means every valid tenant id
  * @param accessTokenValidity lifetime of an access token
  * @param refreshTokenValidity lifetime of a session without refresh
  * @param signingKeyRotationInterval how long one signing key signs
@@ -46,6 +47,7 @@ record ServerConfig(
     boolean inMemoryStore,
     List<String> apiKeys,
     boolean allowUnauthenticated,
+    List<String> tenants,
     Duration accessTokenValidity,
     Duration refreshTokenValidity,
     Duration signingKeyRotationInterval,
@@ -58,6 +60,7 @@ record ServerConfig(
   ServerConfig {
     apiKeys = List.copyOf(apiKeys);
     keyEncryptionKeys = List.copyOf(keyEncryptionKeys);
+    tenants = List.copyOf(tenants);
   }
 
   /**
@@ -130,6 +133,8 @@ record ServerConfig(
         + apiKeys.size()
         + " configured"
         + (allowUnauthenticated ? ", allowUnauthenticated" : "")
+        + ", tenants="
+        + (tenants.isEmpty() ? "any" : String.join(",", tenants))
         + ", accessTokenValidity="
         + accessTokenValidity
         + ", refreshTokenValidity="

@@ -78,16 +78,31 @@ class ApiHandlerTest {
   }
 
   @Test
-  void apiVersion_lists54() throws Exception {
+  void apiVersion_listsTheVersionsOfSupertokensNode20To24() throws Exception {
     JsonNode n = ok200(t.get("/apiversion?apiDomain=x&websiteDomain=y"));
-    assertThat(n.get("versions").toString()).isEqualTo("[\"5.4\"]");
+    assertThat(n.get("versions").toString()).isEqualTo("[\"5.1\",\"5.2\",\"5.3\",\"5.4\"]");
   }
 
   @Test
-  void unsupportedCdiVersion_is400() throws Exception {
-    HttpResponse<String> r =
-        bare(t.sdk("/recipe/session/user?userId=u").setHeader("cdi-version", "2.9").GET());
-    assertText(r, 400, "cdi-version '2.9' not supported");
+  void everySupportedCdiVersion_isServed() throws Exception {
+    for (String version : new String[] {"5.1", "5.2", "5.3", "5.4"}) {
+      HttpResponse<String> r =
+          bare(
+              t.sdk("/recipe/session")
+                  .setHeader("cdi-version", version)
+                  .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+      assertThat(ok200(r).get("session").get("tenantId").asText()).as(version).isEqualTo("public");
+    }
+  }
+
+  @Test
+  void unsupportedCdiVersion_is400_listingTheSupportedOnes() throws Exception {
+    for (String version : new String[] {"2.9", "5.0", "5.5", "4.0", "5", ""}) {
+      HttpResponse<String> r =
+          bare(t.sdk("/recipe/session/user?userId=u").setHeader("cdi-version", version).GET());
+      assertText(
+          r, 400, "cdi-version '" + version + "' not supported; supported: 5.1, 5.2, 5.3, 5.4");
+    }
   }
 
   @Test
@@ -203,17 +218,71 @@ class ApiHandlerTest {
   }
 
   @Test
-  void tenantAndAppPrefixes_publicIsServed_othersAre400() throws Exception {
+  void tenantPrefixes_anyValidTenantIsServed_inThePublicApp() throws Exception {
     assertThat(
             ok200(t.post("/public/recipe/session", CREATE)).get("session").get("tenantId").asText())
         .isEqualTo("public");
-    assertThat(ok200(t.post("/appid-public/public/recipe/session", CREATE)).get("status").asText())
-        .isEqualTo("OK");
+    assertThat(ok200(t.post("/recipe/session", CREATE)).get("session").get("tenantId").asText())
+        .isEqualTo("public");
+    assertThat(
+            ok200(t.post("/acme/recipe/session", CREATE)).get("session").get("tenantId").asText())
+        .isEqualTo("acme");
+    assertThat(
+            ok200(t.post("/appid-public/t-2/recipe/session", CREATE))
+                .get("session")
+                .get("tenantId")
+                .asText())
+        .isEqualTo("t-2");
     assertThat(ok200(t.get("/appid-public/recipe/session/user?userId=u")).has("sessionHandles"))
         .isTrue();
-    assertText(t.post("/acme/recipe/session", CREATE), 400, "tenantId not found");
-    assertText(t.post("/appid-other/recipe/session", CREATE), 400, "AppId or tenantId not found");
+  }
+
+  @Test
+  void invalidTenantOrOtherApp_is400_tenantOrAppNotFound_andCreatesNothing() throws Exception {
+    String create = CREATE.replace("\"u\"", "\"badtenant\"");
+    for (String prefix :
+        new String[] {
+          "/ACME", "/a_b", "/a.b", "/" + "x".repeat(129), "/appid-public/appid-x", "/caf%C3%A9"
+        }) {
+      assertText(t.post(prefix + "/recipe/session", create), 400, "AppId or tenantId not found");
+    }
+    assertText(
+        t.post("/appid-public/appid-x/recipe/session", create), 400, "'appid-x' is reserved");
+    assertText(t.post("/ACME/recipe/session", create), 400, "'ACME' is not a tenant id");
+    assertText(t.post("/appid-other/recipe/session", create), 400, "AppId or tenantId not found");
     assertText(t.get("/appid-other/public/recipe/session/user?userId=u"), 400, "not found");
+    assertThat(
+            ok200(t.get("/recipe/session/user?userId=badtenant&fetchAcrossAllTenants=true"))
+                .get("sessionHandles")
+                .size())
+        .isZero();
+  }
+
+  @Test
+  void tenantsOption_acceptsPublicAndTheListedTenantsOnly() throws Exception {
+    try (TestServer own = new TestServer("--tenants", "t1,t2")) {
+      assertThat(ok200(own.post("/t1/recipe/session", CREATE)).get("status").asText())
+          .isEqualTo("OK");
+      assertThat(ok200(own.post("/recipe/session", CREATE)).get("status").asText()).isEqualTo("OK");
+      assertThat(ok200(own.post("/public/recipe/session", CREATE)).get("status").asText())
+          .isEqualTo("OK");
+      assertText(
+          own.post("/t3/recipe/session", CREATE),
+          400,
+          "AppId or tenantId not found => tenant 't3' is not one of this server's tenants");
+      assertText(own.get("/t3/recipe/session/user?userId=u"), 400, "AppId or tenantId not found");
+      // Without a valid key nothing is learnt about the tenants.
+      assertText(
+          own.send(
+              HttpRequest.newBuilder(own.uri("/t3/recipe/session/user?userId=u"))
+                  .header("api-key", TestServer.API_KEY + "x")
+                  .GET()
+                  .build()),
+          401,
+          "Invalid API key");
+      JsonNode tenants = ok200(own.get("/recipe/multitenancy/tenant/list/v2")).get("tenants");
+      assertThat(tenants.findValuesAsText("tenantId")).containsExactly("public", "t1", "t2");
+    }
   }
 
   @Test

@@ -107,6 +107,26 @@ class CliTest {
   }
 
   @Test
+  void tenants_areParsedInOrder_withoutDuplicates_andDefaultToAny() {
+    assertThat(run().tenants()).isEmpty();
+    assertThat(run("--tenants", "t1, public,t-2", "--tenants=t1,x9").tenants())
+        .containsExactly("t1", "public", "t-2", "x9");
+    assertThat(exit("--help").text()).contains("--tenants");
+  }
+
+  @Test
+  void tenants_invalidOrReserved_areRejected_namingTheOption() {
+    for (String bad : new String[] {"T1", "a_b", "a/b", "x".repeat(129), "caf\u00e9"}) {
+      assertRejected("--tenants", "--tenants", "ok," + bad);
+      assertThat(exit("--tenants", bad).text()).contains("is not a tenant id");
+    }
+    for (String reserved : new String[] {"recipe", "hello", "apiversion", "appid-x", "users"}) {
+      assertThat(exit("--tenants", reserved).text())
+          .contains("--tenants: '" + reserved + "' is reserved");
+    }
+  }
+
+  @Test
   void malformedCommandLines_areRejected_namingTheArgument() {
     assertThat(exit("--port", "1", "--port", "2").text())
         .startsWith("hallpass-server: option '--port' (<port>) should be specified only once");

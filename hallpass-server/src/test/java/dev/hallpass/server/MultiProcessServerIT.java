@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Two server processes (separate JVMs running the shaded jar) over one PostgreSQL database act as
- * one service. Runs after {@code package} (failsafe), on the database {@code hallpass_server}.
+ * one service. Runs after {@code package} (failsafe), on its own database ({@link
+ * #serverDatabase}), created on the PostgreSQL server of {@code HALLPASS_TEST_POSTGRES_URL}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiProcessServerIT {
@@ -44,12 +45,40 @@ class MultiProcessServerIT {
   private static final String ADMIN_URL =
       env("HALLPASS_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-  private static final String DATABASE = "hallpass_server";
+  private static final String DATABASE =
+      serverDatabase(
+          System.getenv("HALLPASS_TEST_POSTGRES_URL"),
+          System.getenv("HALLPASS_TEST_SERVER_DATABASE"));
+
   private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
 
   private static final List<ServerProcess> servers = new ArrayList<>();
   private static ApiClient a;
   private static ApiClient b;
+
+  /**
+   * The test's database: {@code override} (HALLPASS_TEST_SERVER_DATABASE) if set; else the database
+   * of {@code postgresUrl} (HALLPASS_TEST_POSTGRES_URL) with {@code _server} appended, so that
+   * engineers with their own databases on one server do not share this one; else {@code
+   * hallpass_server}. Only lower-case letters, digits and underscores, as it is put into CREATE
+   * DATABASE.
+   */
+  static String serverDatabase(String postgresUrl, String override) {
+    String name;
+    if (override != null && !override.isBlank()) {
+      name = override.trim();
+    } else if (postgresUrl != null && !postgresUrl.isBlank()) {
+      Matcher m = Pattern.compile("^jdbc:postgresql://[^/]*/([^/?;]+)").matcher(postgresUrl);
+      name = m.find() ? m.group(1) + "_server" : "hallpass_server";
+    } else {
+      name = "hallpass_server";
+    }
+    if (!name.matches("[a-z0-9_]{1,50}")) {
+      throw new IllegalArgumentException(
+          "the multi-process test database name must be 1 to 50 of a-z 0-9 _, not '" + name + "'");
+    }
+    return name;
+  }
 
   private static String env(String name, String fallback) {
     String v = System.getenv(name);

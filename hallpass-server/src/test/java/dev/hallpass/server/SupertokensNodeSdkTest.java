@@ -12,64 +12,90 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real client: supertokens-node 24.0 (pinned in src/test/node) runs sdk-scenario.js against a
- * server on the embedded H2 store. Without node/npm the test is skipped, except under CI=true.
+ * The real clients: the latest release of each supertokens-node major from 20 to 24 (pinned in
+ * src/test/node as npm aliases sn20 ... sn24) runs sdk-scenario.js, one after another (run-all.js),
+ * against one server on the embedded H2 store that accepts the tenants t1 and t2. Without node/npm
+ * the test is skipped, except under CI=true.
  */
 class SupertokensNodeSdkTest {
   private static final String API_KEY = "node-sdk-test-key-0123456789";
   private static final Path MODULE = Path.of(System.getProperty("basedir", "."));
   private static final Path SOURCES = MODULE.resolve("src/test/node");
 
+  /** The releases of package.json, each with the core driver interface version it speaks. */
+  private static final Map<String, String> RELEASES =
+      Map.of("sn20", "5.1", "sn21", "5.2", "sn22", "5.3", "sn23", "5.3", "sn24", "5.4");
+
+  /** The scenario's steps. */
+  private static final int STEPS = 20;
+
   /** npm installs here, outside the sources; a marker records which lock file it installed. */
   private static final Path WORK = MODULE.resolve("target/sdk-node");
 
   @Test
-  void supertokensNode_createsVerifiesRefreshesAndRevokesSessions(@TempDir Path data)
+  void supertokensNode20To24_createVerifyRefreshListAndRevokeSessions_inTenants(@TempDir Path data)
       throws Exception {
     requireTool("node", "--version");
     requireTool("npm", "--version");
     installSdk();
 
     ServerConfig config =
-        ((Cli.Run) Cli.parse("--port", "0", "--data-dir", data.toString(), "--api-keys", API_KEY))
+        ((Cli.Run)
+                Cli.parse(
+                    "--port",
+                    "0",
+                    "--data-dir",
+                    data.toString(),
+                    "--api-keys",
+                    API_KEY,
+                    "--tenants",
+                    "t1,t2"))
             .config();
     try (HallpassServer server = HallpassServer.start(config, Clock.systemUTC())) {
       ProcessBuilder pb =
-          new ProcessBuilder("node", "sdk-scenario.js")
+          new ProcessBuilder("node", "run-all.js")
               .directory(WORK.toFile())
               .redirectErrorStream(true);
       pb.environment().put("HALLPASS_URL", server.uri().toString());
       pb.environment().put("HALLPASS_API_KEY", API_KEY);
-      Run run = run(pb, 180);
+      Run run = run(pb, 600);
       System.out.println(
-          "--- sdk-scenario.js output ---\n"
-              + run.output
-              + "--- end of sdk-scenario.js output ---");
-      assertThat(run.exitCode).as("sdk-scenario.js exit code; output:%n%s", run.output).isZero();
-      assertThat(run.output).contains("all 16 steps passed");
+          "--- run-all.js output ---\n" + run.output + "--- end of run-all.js output ---");
+      assertThat(run.exitCode).as("run-all.js exit code; output:%n%s", run.output).isZero();
+      for (Map.Entry<String, String> r : RELEASES.entrySet()) {
+        assertThat(run.output)
+            .contains(r.getKey() + ": all " + STEPS + " steps passed")
+            .contains(r.getKey() + ": passed in");
+      }
+      assertThat(run.output).contains("all " + RELEASES.size() + " releases passed");
+      // Each release spoke its own version (asserted by the scenario's first step).
+      assertThat(run.output)
+          .contains("sn20: ok 1 - supertokens-node 20.1.7 negotiates")
+          .contains("sn24: ok 1 - supertokens-node 24.0.3 negotiates");
     }
   }
 
   /** Runs {@code npm ci} unless node_modules already holds exactly the pinned lock file. */
   private static void installSdk() throws Exception {
     Files.createDirectories(WORK);
-    Files.copy(
-        SOURCES.resolve("sdk-scenario.js"),
-        WORK.resolve("sdk-scenario.js"),
-        StandardCopyOption.REPLACE_EXISTING);
+    for (String script : List.of("sdk-scenario.js", "run-all.js")) {
+      Files.copy(
+          SOURCES.resolve(script), WORK.resolve(script), StandardCopyOption.REPLACE_EXISTING);
+    }
     byte[] pkg = Files.readAllBytes(SOURCES.resolve("package.json"));
     byte[] lock = Files.readAllBytes(SOURCES.resolve("package-lock.json"));
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update(pkg);
     String digest = HexFormat.of().formatHex(sha.digest(lock));
     Path marker = WORK.resolve("node_modules/.hallpass-installed");
-    if (Files.exists(WORK.resolve("node_modules/supertokens-node/package.json"))
+    if (Files.exists(WORK.resolve("node_modules/sn24/package.json"))
         && Files.exists(marker)
         && Files.readString(marker).trim().equals(digest)) {
       return;

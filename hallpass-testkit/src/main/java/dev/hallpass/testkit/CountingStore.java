@@ -104,6 +104,18 @@ public final class CountingStore implements SessionStore {
   }
 
   @Override
+  public List<String> deleteSessionsOfUser(String tenantId, String userId) {
+    count();
+    return delegate.deleteSessionsOfUser(tenantId, userId);
+  }
+
+  @Override
+  public List<String> findLiveHandlesOfUser(String tenantId, String userId, Instant now) {
+    count();
+    return delegate.findLiveHandlesOfUser(tenantId, userId, now);
+  }
+
+  @Override
   public int deleteExpiredSessions(Instant now, int limit) {
     count();
     return delegate.deleteExpiredSessions(now, limit);

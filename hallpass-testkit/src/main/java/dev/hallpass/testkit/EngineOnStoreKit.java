@@ -13,6 +13,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
@@ -157,6 +158,62 @@ public abstract class EngineOnStoreKit {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> claims(String jwt) throws Exception {
     return JSON.readValue(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), Map.class);
+  }
+
+  // ---------------------------------------------------------------- tenants
+
+  @Test
+  public void sessionsInTenants_carryTheTenant_andListingAndRevocationAreScopedToIt()
+      throws Exception {
+    Session t1 = hallpass.createNewSession("t1", "alice", Map.of("role", "reader"), Map.of());
+    Session t2 = hallpass.createNewSession("t2", "alice", Map.of(), Map.of());
+    Session pub = login("alice");
+
+    assertThat(claims(t1.getAccessToken())).containsEntry("tId", "t1");
+    assertThat(verify(t1).getTenantId()).isEqualTo("t1");
+    assertThat(hallpass.getSessionInformation(t1.getHandle()).getTenantId()).isEqualTo("t1");
+    Session refreshed = refresh(t1);
+    assertThat(refreshed.getTenantId()).isEqualTo("t1");
+    assertThat(claims(refreshed.getAccessToken())).containsEntry("tId", "t1");
+    assertThat(verify(refreshed).getTenantId()).isEqualTo("t1");
+    assertThat(pub.getTenantId()).isEqualTo(Hallpass.DEFAULT_TENANT_ID);
+
+    assertThat(hallpass.getAllSessionHandlesForUser("t1", "alice")).containsExactly(t1.getHandle());
+    assertThat(hallpass.getAllSessionHandlesForUser("public", "alice"))
+        .containsExactly(pub.getHandle());
+    assertThat(hallpass.getAllSessionHandlesForUser("t3", "alice")).isEmpty();
+    assertThat(hallpass.getAllSessionHandlesForUser("alice"))
+        .containsExactlyInAnyOrder(t1.getHandle(), t2.getHandle(), pub.getHandle());
+
+    assertThat(hallpass.revokeAllSessionsForUser("t1", "alice")).containsExactly(t1.getHandle());
+    assertError(Type.UNAUTHORISED, () -> refresh(refreshed));
+    assertThat(hallpass.getAllSessionHandlesForUser("alice"))
+        .containsExactlyInAnyOrder(t2.getHandle(), pub.getHandle());
+    assertThat(hallpass.revokeAllSessionsForUser("alice"))
+        .containsExactlyInAnyOrder(t2.getHandle(), pub.getHandle());
+  }
+
+  @Test
+  public void invalidTenantIds_areRejectedNamingTenantId_andStoreNothing() {
+    List<String> invalid =
+        Arrays.asList(null, "", "T1", "t 1", "t_1", "t/1", "tenant\u00e9", "x".repeat(129));
+    for (String tenantId : invalid) {
+      for (ThrowingCallable call :
+          List.<ThrowingCallable>of(
+              () -> hallpass.createNewSession(tenantId, "alice", Map.of(), Map.of()),
+              () -> hallpass.getAllSessionHandlesForUser(tenantId, "alice"),
+              () -> hallpass.revokeAllSessionsForUser(tenantId, "alice"))) {
+        assertThatThrownBy(call)
+            .as("tenant id %s", tenantId)
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("tenantId");
+      }
+    }
+    assertThat(hallpass.getAllSessionHandlesForUser("alice")).isEmpty();
+    assertThat(hallpass.createNewSession("x".repeat(128), "alice", null, null).getTenantId())
+        .hasSize(128);
+    assertThat(hallpass.createNewSession("a-0-z", "alice", null, null).getTenantId())
+        .isEqualTo("a-0-z");
   }
 
   // ---------------------------------------------------------------- the rotation scenarios

@@ -1033,6 +1033,59 @@ public abstract class SessionStoreCompatibilityKit {
     assertThat(store.findLiveHandlesOfUser("nobody", NOW)).isEmpty();
   }
 
+  /** A new (never refreshed) session in a tenant, created {@code age} seconds before NOW. */
+  private static SessionRecord inTenant(
+      String handle, String tenantId, String userId, long age, Instant expiresAt) {
+    SessionRecord s = session(handle, userId, NOW.minusSeconds(age), expiresAt);
+    return SessionRecord.created(
+        s.handle(),
+        tenantId,
+        s.userId(),
+        s.sessionDataJson(),
+        s.jwtPayloadJson(),
+        s.createdAt(),
+        s.expiresAt(),
+        s.refreshKey(),
+        s.currentRefreshHash());
+  }
+
+  @Test
+  public void findLiveHandlesOfUserInTenant_listsOnlyThatTenant_oldestFirst_comparedExactly() {
+    Instant later = NOW.plusSeconds(600);
+    store.insertSession(inTenant("t1-new", "t1", "alice", 100, later));
+    store.insertSession(inTenant("t1-old", "t1", "alice", 300, later));
+    store.insertSession(inTenant("t1-expired", "t1", "alice", 400, NOW));
+    store.insertSession(inTenant("pub", "public", "alice", 200, later));
+    store.insertSession(inTenant("t2", "t2", "alice", 250, later));
+    store.insertSession(inTenant("t1-bob", "t1", "bob", 50, later));
+    store.insertSession(inTenant("T1", "T1", "alice", 60, later));
+
+    assertThat(store.findLiveHandlesOfUser("t1", "alice", NOW)).containsExactly("t1-old", "t1-new");
+    assertThat(store.findLiveHandlesOfUser("public", "alice", NOW)).containsExactly("pub");
+    assertThat(store.findLiveHandlesOfUser("T1", "alice", NOW)).containsExactly("T1");
+    assertThat(store.findLiveHandlesOfUser("t3", "alice", NOW)).isEmpty();
+    assertThat(store.findLiveHandlesOfUser("t1", "alice", later)).isEmpty();
+    assertThat(store.findLiveHandlesOfUser("alice", NOW))
+        .containsExactly("t1-old", "t2", "pub", "t1-new", "T1");
+  }
+
+  @Test
+  public void deleteSessionsOfUserInTenant_deletesLiveAndExpiredOfThatTenantOnly() {
+    store.insertSession(inTenant("a1", "t1", "alice", 60, NOW.plusSeconds(600)));
+    store.insertSession(inTenant("a2", "t1", "alice", 60, NOW.minusSeconds(10)));
+    store.insertSession(inTenant("a3", "t2", "alice", 60, NOW.plusSeconds(600)));
+    store.insertSession(inTenant("a4", "public", "alice", 60, NOW.plusSeconds(600)));
+    store.insertSession(inTenant("b1", "t1", "bob", 60, NOW.plusSeconds(600)));
+
+    assertThat(store.deleteSessionsOfUser("t1", "alice")).containsExactlyInAnyOrder("a1", "a2");
+    assertThat(store.deleteSessionsOfUser("t1", "alice")).isEmpty();
+    assertThat(store.deleteSessionsOfUser("t9", "alice")).isEmpty();
+    assertThat(store.findSession("a3")).isPresent();
+    assertThat(store.findSession("a4")).isPresent();
+    assertThat(store.findSession("b1")).isPresent();
+    assertThat(store.deleteSessionsOfUser("alice")).containsExactlyInAnyOrder("a3", "a4");
+  }
+
   @Test
   public void deleteExpiredSessions_isBounded_oldestExpiryFirst_andSparesLiveSessions() {
     for (int i = 0; i < 5; i++) {
@@ -1260,6 +1313,8 @@ public abstract class SessionStoreCompatibilityKit {
             () -> store.deleteSessions(List.of()),
             () -> store.deleteSessionsOfUser("alice"),
             () -> store.findLiveHandlesOfUser("alice", NOW),
+            () -> store.deleteSessionsOfUser("t1", "alice"),
+            () -> store.findLiveHandlesOfUser("t1", "alice", NOW),
             () -> store.deleteExpiredSessions(NOW, 10),
             () -> store.deleteExpiredSessions(NOW, 0),
             () -> store.loadSigningKeys(),
@@ -1304,6 +1359,11 @@ public abstract class SessionStoreCompatibilityKit {
             () -> store.deleteSessionsOfUser(null),
             () -> store.findLiveHandlesOfUser(null, NOW),
             () -> store.findLiveHandlesOfUser("alice", null),
+            () -> store.deleteSessionsOfUser(null, "alice"),
+            () -> store.deleteSessionsOfUser("public", null),
+            () -> store.findLiveHandlesOfUser(null, "alice", NOW),
+            () -> store.findLiveHandlesOfUser("public", null, NOW),
+            () -> store.findLiveHandlesOfUser("public", "alice", null),
             () -> store.deleteExpiredSessions(null, 10),
             () -> store.insertSigningKey(null),
             () -> store.deleteSigningKeysRetiredBefore(null));
