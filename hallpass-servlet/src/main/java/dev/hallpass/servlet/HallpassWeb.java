@@ -159,7 +159,9 @@ public interface HallpassWeb {
     private String apiBasePath = "/auth";
     private SameSite sameSite = SameSite.LAX;
     private String cookieDomain;
+    private String olderCookieDomain;
     private boolean insecureCookies;
+    private boolean hostPrefixedCookieNames;
     private int sessionExpiredStatusCode = 401;
     private AntiCsrfMode antiCsrf;
     private TokenTransfer tokenTransfer = TokenTransfer.ANY;
@@ -204,13 +206,65 @@ public interface HallpassWeb {
      * @throws IllegalArgumentException unless it is a host name (case is ignored)
      */
     public Builder cookieDomain(String domain) {
-      Objects.requireNonNull(domain, "cookieDomain");
+      this.cookieDomain = hostName(domain, "cookieDomain");
+      return this;
+    }
+
+    /**
+     * The cookie domain an earlier configuration used, e.g. {@code ".example.com"} before the
+     * cookies became host-only for {@code api.example.com}. Browsers keep the old cookies until
+     * they expire and send them next to the new ones, so a refresh request carries two {@code
+     * sRefreshToken} (or {@code sAccessToken}) cookies and cannot tell which one is current; the
+     * same happens when another application sets such cookies on a parent domain.
+     *
+     * <p>With this option, the {@link HallpassFilter} answers a cookie-mode refresh that carries
+     * duplicate session cookies with 200 {@code {"message":"duplicate session cookies of the older
+     * cookie domain cleared: refresh again"}} and {@code Set-Cookie} headers that expire both
+     * session cookies on this domain (same names and paths as the current ones). It refreshes
+     * nothing, leaves the current cookies alone and sends no front-token, so the SDK keeps the
+     * session and retries; the next refresh carries only the current cookies and succeeds. (A
+     * session-expired status here would make the SDKs forget the session: they treat a refresh
+     * answered so without a front-token as signed out.) Cookies set for another path or for this
+     * very host cannot be cleared this way.
+     *
+     * <p>Without this option, such a refresh is answered UNAUTHORISED (the current cookies are
+     * cleared, the stored session is kept) and a warning, at most once a minute, names this option:
+     * Hallpass never guesses which of two cookies is current, as refreshing with a stale one would
+     * look like token theft and end the session. Default none.
+     *
+     * @throws IllegalArgumentException unless it is a host name (case is ignored)
+     */
+    public Builder olderCookieDomain(String domain) {
+      this.olderCookieDomain = hostName(domain, "olderCookieDomain");
+      return this;
+    }
+
+    private static String hostName(String domain, String option) {
+      Objects.requireNonNull(domain, option);
       String lower = domain.toLowerCase(Locale.ROOT);
       if (!DOMAIN.matcher(lower).matches()) {
         throw new IllegalArgumentException(
-            "cookieDomain must be a host name such as \".example.com\", got \"" + domain + "\"");
+            option + " must be a host name such as \".example.com\", got \"" + domain + "\"");
       }
-      this.cookieDomain = lower;
+      return lower;
+    }
+
+    /**
+     * Names the session cookies {@code __Host-sAccessToken} and {@code __Host-sRefreshToken}.
+     * Browsers accept such cookies only from the host itself, with Secure, {@code Path=/} and no
+     * Domain: no other sub-domain of the site (a sibling application, or a script injected there)
+     * can set, overwrite or shadow them, which closes cookie-tossing attacks and the duplicate
+     * cookies described at {@link #olderCookieDomain}.
+     *
+     * <p>The price: a {@code __Host-} cookie must have {@code Path=/}, so the refresh token then
+     * goes with every request to this host instead of only to the refresh endpoint (Hallpass reads
+     * it only there). Cookies already issued under the plain names are no longer read: switching
+     * signs everybody out once. {@link #build()} refuses it together with {@link
+     * #allowInsecureCookies()} or {@link #cookieDomain(String)} or {@link
+     * #olderCookieDomain(String)}. Default off.
+     */
+    public Builder useHostPrefixedCookieNames() {
+      this.hostPrefixedCookieNames = true;
       return this;
     }
 
@@ -272,10 +326,48 @@ public interface HallpassWeb {
      *
      * @throws IllegalStateException when settings conflict (SameSite none without Secure cookies or
      *     without an anti-CSRF check, an anti-CSRF mode that does not match the engine's {@code
-     *     antiCsrf}); the message names the options
+     *     antiCsrf}, {@code __Host-} cookie names with insecure cookies or a cookie domain, an
+     *     older cookie domain equal to the cookie domain or without cookies); the message names the
+     *     options
      */
     public HallpassWeb build() {
       boolean cookiesUsed = tokenTransfer != TokenTransfer.HEADER;
+      if (hostPrefixedCookieNames) {
+        if (insecureCookies) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() requires Secure cookies: remove allowInsecureCookies() "
+                  + "(browsers drop __Host- cookies without Secure)");
+        }
+        if (cookieDomain != null) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() requires host-only cookies: remove cookieDomain(\""
+                  + cookieDomain
+                  + "\") (browsers drop __Host- cookies with a Domain)");
+        }
+        if (olderCookieDomain != null) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() and olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") do not go together: __Host- cookies cannot come from another domain, and "
+                  + "the older domain's cookies had other names");
+        }
+      }
+      if (olderCookieDomain != null) {
+        if (cookieDomain != null && stripDot(olderCookieDomain).equals(stripDot(cookieDomain))) {
+          throw new IllegalStateException(
+              "olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") is the same domain as cookieDomain(\""
+                  + cookieDomain
+                  + "\"): clearing it would clear the current cookies");
+        }
+        if (!cookiesUsed) {
+          throw new IllegalStateException(
+              "olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") has no effect with tokenTransfer(HEADER): no cookies are used");
+        }
+      }
       if (sameSite == SameSite.NONE && insecureCookies && cookiesUsed) {
         throw new IllegalStateException(
             "cookieSameSite(NONE) requires Secure cookies: remove "
@@ -311,10 +403,23 @@ public interface HallpassWeb {
       return new WebEngine(
           hallpass,
           apiBasePath,
-          new Transport(apiBasePath, sameSite, cookieDomain, !insecureCookies, clock),
+          new Transport(
+              apiBasePath,
+              sameSite,
+              cookieDomain,
+              olderCookieDomain,
+              !insecureCookies,
+              hostPrefixedCookieNames,
+              clock),
           sessionExpiredStatusCode,
           mode,
-          tokenTransfer);
+          tokenTransfer,
+          clock);
+    }
+
+    /** RFC 6265 ignores a leading dot: ".example.com" and "example.com" are the same Domain. */
+    private static String stripDot(String domain) {
+      return domain.startsWith(".") ? domain.substring(1) : domain;
     }
   }
 }
