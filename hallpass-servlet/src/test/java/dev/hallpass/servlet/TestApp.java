@@ -79,6 +79,9 @@ final class TestApp implements AutoCloseable {
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     config.setRequestHeaderSize(requestHeaderSize);
+    // Jetty's default header cache matches Cookie and Authorization values case-insensitively on a
+    // kept-alive connection: a token differing only in case would be read as the earlier one.
+    config.setHeaderCacheCaseSensitive(true);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
