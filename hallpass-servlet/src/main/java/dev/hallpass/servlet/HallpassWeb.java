@@ -98,9 +98,14 @@ public interface HallpassWeb {
 
   /**
    * Exchanges the request's refresh token for new tokens and sends them. The {@link HallpassFilter}
-   * calls this for {@code POST {apiBasePath}/session/refresh}.
+   * serves {@code POST {apiBasePath}/session/refresh} with it.
    *
-   * @throws HallpassException UNAUTHORISED for a missing or invalid refresh token,
+   * <p>A cookie-mode request carrying more than one {@code sAccessToken} or {@code sRefreshToken}
+   * cookie is never refreshed: it is UNAUTHORISED. With {@link Builder#olderCookieDomain} set, the
+   * cookies of that domain are cleared in the same response; the {@link HallpassFilter} instead
+   * answers such a request with a 200 that keeps the SDK's session (see there).
+   *
+   * @throws HallpassException UNAUTHORISED for a missing, invalid or duplicated refresh token,
    *     TOKEN_THEFT_DETECTED (the session is already revoked) for a replayed one
    */
   Session refreshSession(HttpServletRequest req, HttpServletResponse res);
@@ -139,11 +144,12 @@ public interface HallpassWeb {
 
   /**
    * Builds a {@link HallpassWeb}. Defaults: {@code apiBasePath "/auth"}, SameSite lax, host-only
-   * Secure HttpOnly cookies, session-expired status 401, {@link TokenTransfer#ANY}, and the
-   * anti-CSRF mode that fits the engine and the cookies: {@link AntiCsrfMode#VIA_TOKEN} when the
-   * engine issues anti-CSRF tokens ({@code Hallpass.builder().antiCsrf(true)}), otherwise {@link
-   * AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link AntiCsrfMode#NONE} with SameSite
-   * lax or strict.
+   * Secure HttpOnly cookies named {@code sAccessToken} and {@code sRefreshToken} (HttpOnly whatever
+   * the options), no older cookie domain, session-expired status 401, {@link TokenTransfer#ANY},
+   * and the anti-CSRF mode that fits the engine and the cookies: {@link AntiCsrfMode#VIA_TOKEN}
+   * when the engine issues anti-CSRF tokens ({@code Hallpass.builder().antiCsrf(true)}), otherwise
+   * {@link AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link AntiCsrfMode#NONE} with
+   * SameSite lax or strict.
    *
    * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
    * option; {@link NullPointerException} for null); {@link #build()} rejects settings that conflict
