@@ -1,7 +1,6 @@
 package dev.hallpass.servlet;
 
 import dev.hallpass.HallpassException;
-import dev.hallpass.Session;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -108,20 +107,24 @@ public final class HallpassFilter implements Filter {
             Transport.json(
                 "message", "request body too large: at most " + MAX_BODY_BYTES + " bytes"));
       } else if (refresh) {
-        Session s = w instanceof WebEngine e ? e.refresh(req, res) : w.refreshSession(req, res);
-        WebEngine.write(
-            res,
-            200,
-            s != null
-                ? Transport.json("status", "OK")
-                : Transport.json("message", DUPLICATES_CLEARED));
+        w.refreshSession(req, res);
+        WebEngine.write(res, 200, Transport.json("status", "OK"));
       } else {
         w.getSession(req, res, true).revokeSession();
         WebEngine.write(res, 200, Transport.json("status", "OK"));
       }
     } catch (IOException | ServletException | RuntimeException e) {
-      HallpassException error = find(e);
-      if (error == null || res.isCommitted()) {
+      if (res.isCommitted()) {
+        throw e;
+      }
+      if (find(e, DuplicateCookiesCleared.class) != null) {
+        // 200 without a front-token: the SDK keeps its session and retries; the Set-Cookie
+        // headers clearing the older domain's cookies are already on the response.
+        WebEngine.write(res, 200, Transport.json("message", DUPLICATES_CLEARED));
+        return;
+      }
+      HallpassException error = find(e, HallpassException.class);
+      if (error == null) {
         throw e;
       }
       w.sendErrorResponse(error, req, res);
@@ -140,11 +143,11 @@ public final class HallpassFilter implements Filter {
     return req.getInputStream().readNBytes(MAX_BODY_BYTES + 1).length > MAX_BODY_BYTES;
   }
 
-  /** The Hallpass error in an exception's cause chain, if any. */
-  private static HallpassException find(Throwable t) {
+  /** The exception of this type in an exception's cause chain, if any. */
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-      if (t instanceof HallpassException) {
-        return (HallpassException) t;
+      if (type.isInstance(t)) {
+        return type.cast(t);
       }
     }
     return null;

@@ -101,9 +101,10 @@ public interface HallpassWeb {
    * serves {@code POST {apiBasePath}/session/refresh} with it.
    *
    * <p>A cookie-mode request carrying more than one {@code sAccessToken} or {@code sRefreshToken}
-   * cookie is never refreshed: it is UNAUTHORISED. With {@link Builder#olderCookieDomain} set, the
-   * cookies of that domain are cleared in the same response; the {@link HallpassFilter} instead
-   * answers such a request with a 200 that keeps the SDK's session (see there).
+   * cookie is never refreshed. Without {@link Builder#olderCookieDomain} it is UNAUTHORISED. With
+   * it, the cookies of that domain are cleared and the method ends with an internal exception that
+   * the {@link HallpassFilter} answers with 200 (keeping the SDK's session, see {@link
+   * Builder#olderCookieDomain}): let it propagate to the filter, as any HallpassException.
    *
    * @throws HallpassException UNAUTHORISED for a missing, invalid or duplicated refresh token,
    *     TOKEN_THEFT_DETECTED (the session is already revoked) for a replayed one

@@ -135,33 +135,17 @@ final class WebEngine implements HallpassWeb {
 
   @Override
   public Session refreshSession(HttpServletRequest req, HttpServletResponse res) {
-    Session s = refresh(req, res);
-    if (s == null) {
-      // Only the HallpassFilter can answer this case with the 200 the SDKs need (see refresh).
-      throw HallpassException.unauthorised(
-          "more than one session cookie of a name; the older cookie domain's were cleared");
-    }
-    return s;
-  }
-
-  /**
-   * Refreshes like {@link #refreshSession}, except for a cookie-mode request carrying duplicate
-   * session cookies while an older cookie domain is configured: then it clears the cookies of the
-   * older domain (our own are left alone), refreshes nothing and returns null. The caller answers
-   * 200 without a front-token, which the SDKs take as "refreshed, retry" (a session-expired status
-   * would make them forget the session): the retried request then carries only our cookies.
-   */
-  Session refresh(HttpServletRequest req, HttpServletResponse res) {
     Objects.requireNonNull(req, "req");
     Objects.requireNonNull(res, "res");
     if (readsCookies(req) && transport.carriesDuplicateCookies(req)) {
       if (transport.olderDomain() != null) {
+        // Only the cookies of the older domain go; ours stay, and so does the SDK's session.
         transport.clearOlderDomainCookies(req, res);
         LOG.log(
             System.Logger.Level.DEBUG,
             "refresh with duplicate session cookies: cleared those of the older cookie domain {0}",
             transport.olderDomain());
-        return null;
+        throw new DuplicateCookiesCleared();
       }
       warnDuplicates();
       throw HallpassException.unauthorised(

@@ -2,6 +2,12 @@ package dev.hallpass.servlet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,19 +127,103 @@ class OlderCookieDomainTest {
   }
 
   @Test
-  void refreshSessionCalledDirectly_withDuplicates_isUnauthorised() throws Exception {
-    // Only the filter can give the SDK the 200 it needs; a direct caller gets a typed error.
+  void refreshSessionCalledByTheApplication_withDuplicates_isAnsweredByTheFilterAlike()
+      throws Exception {
     try (TestApp app = TestApp.start(e -> e, w -> w.olderCookieDomain(OLDER))) {
       TestApp.Client c = clientWithStrayCookies(app);
 
       TestApp.Reply r = c.send("POST", "/api/refresh-directly");
 
-      assertThat(r.status()).isEqualTo(401);
-      assertThat(r.body()).isEqualTo("{\"message\":\"unauthorised\"}");
-      assertThat(r.setCookies("sRefreshToken"))
-          .as("the older domain's and ours")
-          .hasSize(2)
-          .allMatch(h -> h.contains("Max-Age=0"));
+      assertThat(r.status()).isEqualTo(200);
+      assertThat(r.body()).contains("duplicate session cookies of the older cookie domain cleared");
+      assertThat(r.setCookie("sRefreshToken")).contains("; Domain=.example.com;");
+      // (The refresh cookie's path is the refresh endpoint's, so that is where it goes next.)
+      assertThat(c.send("POST", "/auth/session/refresh").body()).isEqualTo("{\"status\":\"OK\"}");
+    }
+  }
+
+  @Test
+  void refresh_throughAHallpassWebDecorator_stillClearsTheOlderDomain() throws Exception {
+    // Applications wrap HallpassWeb (the demo records why sessions end); the answer must survive.
+    try (TestApp app = TestApp.startDecorated(w -> w.olderCookieDomain(OLDER), Delegating::new)) {
+      assertThat(app.web).isInstanceOf(Delegating.class);
+      TestApp.Client c = clientWithStrayCookies(app);
+
+      TestApp.Reply cleared = c.send("POST", "/auth/session/refresh");
+
+      assertThat(cleared.status()).isEqualTo(200);
+      assertThat(cleared.setCookie("sAccessToken")).contains("; Domain=.example.com;");
+      assertThat(c.send("POST", "/auth/session/refresh").body()).isEqualTo("{\"status\":\"OK\"}");
+    }
+  }
+
+  /** A decorator as applications write them: delegates everything, catches Hallpass errors. */
+  private static final class Delegating implements HallpassWeb {
+    private final HallpassWeb web;
+
+    Delegating(HallpassWeb web) {
+      this.web = web;
+    }
+
+    @Override
+    public dev.hallpass.Session getSession(
+        HttpServletRequest req, HttpServletResponse res, boolean enableCsrfProtection) {
+      return web.getSession(req, res, enableCsrfProtection);
+    }
+
+    @Override
+    public dev.hallpass.Session getSession(
+        HttpServletRequest req,
+        HttpServletResponse res,
+        boolean enableCsrfProtection,
+        boolean sessionRequired) {
+      return web.getSession(req, res, enableCsrfProtection, sessionRequired);
+    }
+
+    @Override
+    public dev.hallpass.Session createNewSession(
+        HttpServletRequest req,
+        HttpServletResponse res,
+        String userId,
+        Map<String, Object> jwtPayload,
+        Map<String, Object> sessionData) {
+      return web.createNewSession(req, res, userId, jwtPayload, sessionData);
+    }
+
+    @Override
+    public dev.hallpass.Session refreshSession(HttpServletRequest req, HttpServletResponse res) {
+      try {
+        return web.refreshSession(req, res);
+      } catch (HallpassException e) {
+        throw e;
+      }
+    }
+
+    @Override
+    public void sendErrorResponse(
+        HallpassException error, HttpServletRequest req, HttpServletResponse res)
+        throws IOException {
+      web.sendErrorResponse(error, req, res);
+    }
+
+    @Override
+    public Hallpass engine() {
+      return web.engine();
+    }
+
+    @Override
+    public String apiBasePath() {
+      return web.apiBasePath();
+    }
+
+    @Override
+    public int sessionExpiredStatusCode() {
+      return web.sessionExpiredStatusCode();
+    }
+
+    @Override
+    public AntiCsrfMode antiCsrfMode() {
+      return web.antiCsrfMode();
     }
   }
 }

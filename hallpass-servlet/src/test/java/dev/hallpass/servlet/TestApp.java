@@ -61,6 +61,7 @@ final class TestApp implements AutoCloseable {
       Function<Clock, SessionStore> storeFactory,
       UnaryOperator<Hallpass.Builder> engineSettings,
       UnaryOperator<HallpassWeb.Builder> webSettings,
+      UnaryOperator<HallpassWeb> decorator,
       int requestHeaderSize,
       String contextPath)
       throws Exception {
@@ -75,7 +76,7 @@ final class TestApp implements AutoCloseable {
                     .accessTokenValidity(ACCESS_VALIDITY)
                     .disableBackgroundCleanup())
             .build();
-    web = webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build();
+    web = decorator.apply(webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build());
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     config.setRequestHeaderSize(requestHeaderSize);
@@ -105,7 +106,14 @@ final class TestApp implements AutoCloseable {
   static TestApp start(
       UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
       throws Exception {
-    return new TestApp(SessionStores::inMemory, engine, web, 8 * 1024, "/");
+    return new TestApp(SessionStores::inMemory, engine, web, w -> w, 8 * 1024, "/");
+  }
+
+  /** An app whose servlets and filter use a decorator of the built HallpassWeb. */
+  static TestApp startDecorated(
+      UnaryOperator<HallpassWeb.Builder> web, UnaryOperator<HallpassWeb> decorator)
+      throws Exception {
+    return new TestApp(SessionStores::inMemory, b -> b, web, decorator, 8 * 1024, "/");
   }
 
   /** An app on the given store (the factory gets the test clock). */
@@ -114,13 +122,14 @@ final class TestApp implements AutoCloseable {
       UnaryOperator<HallpassWeb.Builder> web,
       int requestHeaderSize)
       throws Exception {
-    return new TestApp(store, b -> b, web, requestHeaderSize, "/");
+    return new TestApp(store, b -> b, web, w -> w, requestHeaderSize, "/");
   }
 
   static TestApp start(
       UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize, String contextPath)
       throws Exception {
-    return new TestApp(SessionStores::inMemory, b -> b, web, requestHeaderSize, contextPath);
+    return new TestApp(
+        SessionStores::inMemory, b -> b, web, w -> w, requestHeaderSize, contextPath);
   }
 
   @Override
