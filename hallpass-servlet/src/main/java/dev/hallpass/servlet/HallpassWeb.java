@@ -228,11 +228,12 @@ public interface HallpassWeb {
      * duplicate session cookies with 200 {@code {"message":"duplicate session cookies of the older
      * cookie domain cleared: refresh again"}} and {@code Set-Cookie} headers that expire both
      * session cookies on this domain (same names and paths as the current ones). It refreshes
-     * nothing, leaves the current cookies alone and sends no front-token, so the SDK keeps the
-     * session and retries; the next refresh carries only the current cookies and succeeds. (A
-     * session-expired status here would make the SDKs forget the session: they treat a refresh
-     * answered so without a front-token as signed out.) Cookies set for another path or for this
-     * very host cannot be cleared this way.
+     * nothing, leaves the current cookies alone and sends no front-token (as supertokens-node
+     * does): the SDK keeps the session, fails the one call that triggered the refresh ({@code
+     * supertokens-website} 20.1.6 expects a front-token with a 200 refresh), and the next call
+     * refreshes with the current cookies alone. A session-expired status here would make the SDKs
+     * forget the session. Cookies set for another path or for this very host cannot be cleared this
+     * way.
      *
      * <p>Without this option, such a refresh is answered UNAUTHORISED (the current cookies are
      * cleared, the stored session is kept) and a warning, at most once a minute, names this option:
