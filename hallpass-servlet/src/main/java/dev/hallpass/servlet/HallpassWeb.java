@@ -232,8 +232,9 @@ public interface HallpassWeb {
      * does): the SDK keeps the session, fails the one call that triggered the refresh ({@code
      * supertokens-website} 20.1.6 expects a front-token with a 200 refresh), and the next call
      * refreshes with the current cookies alone. A session-expired status here would make the SDKs
-     * forget the session. Cookies set for another path or for this very host cannot be cleared this
-     * way.
+     * forget the session. Cookies set for another domain or path, or for this very host, are not
+     * cleared this way, and every refresh then gets the same answer until they expire: name the
+     * domain the stray cookies really have.
      *
      * <p>Without this option, such a refresh is answered UNAUTHORISED (the current cookies are
      * cleared, the stored session is kept) and a warning, at most once a minute, names this option:
