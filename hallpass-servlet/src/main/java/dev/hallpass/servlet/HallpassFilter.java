@@ -118,8 +118,8 @@ public final class HallpassFilter implements Filter {
         throw e;
       }
       if (find(e, DuplicateCookiesCleared.class) != null) {
-        // 200 without a front-token: the SDK keeps its session and retries; the Set-Cookie
-        // headers clearing the older domain's cookies are already on the response.
+        // 200 without a front-token: the SDK keeps its session (a 401 would end it). The
+        // Set-Cookie headers clearing the older domain's cookies are already on the response.
         WebEngine.write(res, 200, Transport.json("message", DUPLICATES_CLEARED));
         return;
       }
