@@ -25,14 +25,27 @@ import java.util.Objects;
  *       the response is not committed yet.
  * </ul>
  *
- * <p>Map it to {@code /*}, after any CORS filter. Other methods on the two endpoints get 405.
- * Containers that instantiate filters by class name (web.xml) use the no-argument constructor: it
- * takes the {@link HallpassWeb} from the servlet-context attribute {@link #CONTEXT_ATTRIBUTE}.
+ * <p>Map it to {@code /*}, after any CORS filter. Other methods on the two endpoints get 405, and a
+ * request body over 1,024 bytes gets 413 (both with a JSON {@code message}; nothing is refreshed,
+ * revoked or cleared). A refresh carrying duplicate session cookies is answered as {@link
+ * HallpassWeb.Builder#olderCookieDomain} describes. Containers that instantiate filters by class
+ * name (web.xml) use the no-argument constructor: it takes the {@link HallpassWeb} from the
+ * servlet-context attribute {@link #CONTEXT_ATTRIBUTE}.
  */
 public final class HallpassFilter implements Filter {
 
   /** The servlet-context attribute holding the {@link HallpassWeb} for the no-argument form. */
   public static final String CONTEXT_ATTRIBUTE = HallpassWeb.class.getName();
+
+  /**
+   * The largest request body the two endpoints accept. They read none: the SDKs send an empty body
+   * or {@code {}}. Larger ones get 413 before any token is looked at.
+   */
+  static final int MAX_BODY_BYTES = 1024;
+
+  /** The answer to a refresh whose duplicate cookies of the older cookie domain were cleared. */
+  static final String DUPLICATES_CLEARED =
+      "duplicate session cookies of the older cookie domain cleared: refresh again";
 
   private volatile HallpassWeb web;
 
@@ -82,29 +95,59 @@ public final class HallpassFilter implements Filter {
         chain.doFilter(req, res);
       } else if (!"POST".equals(req.getMethod())) {
         res.setHeader("Allow", "POST");
-        res.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
+        WebEngine.write(
+            res,
+            HttpServletResponse.SC_METHOD_NOT_ALLOWED,
+            Transport.json("message", "method not allowed: use POST"));
+      } else if (bodyTooLarge(req)) {
+        // Refused before any token is read: nothing is refreshed, revoked or cleared.
+        WebEngine.write(
+            res,
+            HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE,
+            Transport.json(
+                "message", "request body too large: at most " + MAX_BODY_BYTES + " bytes"));
+      } else if (refresh) {
+        w.refreshSession(req, res);
+        WebEngine.write(res, 200, Transport.json("status", "OK"));
       } else {
-        if (refresh) {
-          w.refreshSession(req, res);
-        } else {
-          w.getSession(req, res, true).revokeSession();
-        }
+        w.getSession(req, res, true).revokeSession();
         WebEngine.write(res, 200, Transport.json("status", "OK"));
       }
     } catch (IOException | ServletException | RuntimeException e) {
-      HallpassException error = find(e);
-      if (error == null || res.isCommitted()) {
+      if (res.isCommitted()) {
+        throw e;
+      }
+      if (find(e, DuplicateCookiesCleared.class) != null) {
+        // 200 without a front-token: the SDK keeps its session (a 401 would end it). The
+        // Set-Cookie headers clearing the older domain's cookies are already on the response.
+        WebEngine.write(res, 200, Transport.json("message", DUPLICATES_CLEARED));
+        return;
+      }
+      HallpassException error = find(e, HallpassException.class);
+      if (error == null) {
         throw e;
       }
       w.sendErrorResponse(error, req, res);
     }
   }
 
-  /** The Hallpass error in an exception's cause chain, if any. */
-  private static HallpassException find(Throwable t) {
+  /**
+   * Whether the body is over {@link #MAX_BODY_BYTES}: by its declared length, or (chunked) by
+   * reading at most one byte more than the limit.
+   */
+  private static boolean bodyTooLarge(HttpServletRequest req) throws IOException {
+    long declared = req.getContentLengthLong();
+    if (declared >= 0) {
+      return declared > MAX_BODY_BYTES;
+    }
+    return req.getInputStream().readNBytes(MAX_BODY_BYTES + 1).length > MAX_BODY_BYTES;
+  }
+
+  /** The exception of this type in an exception's cause chain, if any. */
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
-      if (t instanceof HallpassException) {
-        return (HallpassException) t;
+      if (type.isInstance(t)) {
+        return type.cast(t);
       }
     }
     return null;

@@ -98,9 +98,15 @@ public interface HallpassWeb {
 
   /**
    * Exchanges the request's refresh token for new tokens and sends them. The {@link HallpassFilter}
-   * calls this for {@code POST {apiBasePath}/session/refresh}.
+   * serves {@code POST {apiBasePath}/session/refresh} with it.
    *
-   * @throws HallpassException UNAUTHORISED for a missing or invalid refresh token,
+   * <p>A cookie-mode request carrying more than one {@code sAccessToken} or {@code sRefreshToken}
+   * cookie is never refreshed. Without {@link Builder#olderCookieDomain} it is UNAUTHORISED. With
+   * it, the cookies of that domain are cleared and the method ends with an internal exception that
+   * the {@link HallpassFilter} answers with 200 (keeping the SDK's session, see {@link
+   * Builder#olderCookieDomain}): let it propagate to the filter, as any HallpassException.
+   *
+   * @throws HallpassException UNAUTHORISED for a missing, invalid or duplicated refresh token,
    *     TOKEN_THEFT_DETECTED (the session is already revoked) for a replayed one
    */
   Session refreshSession(HttpServletRequest req, HttpServletResponse res);
@@ -139,11 +145,12 @@ public interface HallpassWeb {
 
   /**
    * Builds a {@link HallpassWeb}. Defaults: {@code apiBasePath "/auth"}, SameSite lax, host-only
-   * Secure HttpOnly cookies, session-expired status 401, {@link TokenTransfer#ANY}, and the
-   * anti-CSRF mode that fits the engine and the cookies: {@link AntiCsrfMode#VIA_TOKEN} when the
-   * engine issues anti-CSRF tokens ({@code Hallpass.builder().antiCsrf(true)}), otherwise {@link
-   * AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link AntiCsrfMode#NONE} with SameSite
-   * lax or strict.
+   * Secure HttpOnly cookies named {@code sAccessToken} and {@code sRefreshToken} (HttpOnly whatever
+   * the options), no older cookie domain, session-expired status 401, {@link TokenTransfer#ANY},
+   * and the anti-CSRF mode that fits the engine and the cookies: {@link AntiCsrfMode#VIA_TOKEN}
+   * when the engine issues anti-CSRF tokens ({@code Hallpass.builder().antiCsrf(true)}), otherwise
+   * {@link AntiCsrfMode#VIA_CUSTOM_HEADER} with SameSite none and {@link AntiCsrfMode#NONE} with
+   * SameSite lax or strict.
    *
    * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
    * option; {@link NullPointerException} for null); {@link #build()} rejects settings that conflict
@@ -159,7 +166,9 @@ public interface HallpassWeb {
     private String apiBasePath = "/auth";
     private SameSite sameSite = SameSite.LAX;
     private String cookieDomain;
+    private String olderCookieDomain;
     private boolean insecureCookies;
+    private boolean hostPrefixedCookieNames;
     private int sessionExpiredStatusCode = 401;
     private AntiCsrfMode antiCsrf;
     private TokenTransfer tokenTransfer = TokenTransfer.ANY;
@@ -204,13 +213,67 @@ public interface HallpassWeb {
      * @throws IllegalArgumentException unless it is a host name (case is ignored)
      */
     public Builder cookieDomain(String domain) {
-      Objects.requireNonNull(domain, "cookieDomain");
+      this.cookieDomain = hostName(domain, "cookieDomain");
+      return this;
+    }
+
+    /**
+     * The cookie domain an earlier configuration used, e.g. {@code ".example.com"} before the
+     * cookies became host-only for {@code api.example.com}. Browsers keep the old cookies until
+     * they expire and send them next to the new ones, so a refresh request carries two {@code
+     * sRefreshToken} (or {@code sAccessToken}) cookies and cannot tell which one is current; the
+     * same happens when another application sets such cookies on a parent domain.
+     *
+     * <p>With this option, the {@link HallpassFilter} answers a cookie-mode refresh that carries
+     * duplicate session cookies with 200 {@code {"message":"duplicate session cookies of the older
+     * cookie domain cleared: refresh again"}} and {@code Set-Cookie} headers that expire both
+     * session cookies on this domain (same names and paths as the current ones). It refreshes
+     * nothing, leaves the current cookies alone and sends no front-token (as supertokens-node
+     * does): the SDK keeps the session, fails the one call that triggered the refresh ({@code
+     * supertokens-website} 20.1.6 expects a front-token with a 200 refresh), and the next call
+     * refreshes with the current cookies alone. A session-expired status here would make the SDKs
+     * forget the session. Cookies set for another domain or path, or for this very host, are not
+     * cleared this way, and every refresh then gets the same answer until they expire: name the
+     * domain the stray cookies really have.
+     *
+     * <p>Without this option, such a refresh is answered UNAUTHORISED (the current cookies are
+     * cleared, the stored session is kept) and a warning, at most once a minute, names this option:
+     * Hallpass never guesses which of two cookies is current, as refreshing with a stale one would
+     * look like token theft and end the session. Default none.
+     *
+     * @throws IllegalArgumentException unless it is a host name (case is ignored)
+     */
+    public Builder olderCookieDomain(String domain) {
+      this.olderCookieDomain = hostName(domain, "olderCookieDomain");
+      return this;
+    }
+
+    private static String hostName(String domain, String option) {
+      Objects.requireNonNull(domain, option);
       String lower = domain.toLowerCase(Locale.ROOT);
       if (!DOMAIN.matcher(lower).matches()) {
         throw new IllegalArgumentException(
-            "cookieDomain must be a host name such as \".example.com\", got \"" + domain + "\"");
+            option + " must be a host name such as \".example.com\", got \"" + domain + "\"");
       }
-      this.cookieDomain = lower;
+      return lower;
+    }
+
+    /**
+     * Names the session cookies {@code __Host-sAccessToken} and {@code __Host-sRefreshToken}.
+     * Browsers accept such cookies only from the host itself, with Secure, {@code Path=/} and no
+     * Domain: no other sub-domain of the site (a sibling application, or a script injected there)
+     * can set, overwrite or shadow them, which closes cookie-tossing attacks and the duplicate
+     * cookies described at {@link #olderCookieDomain}.
+     *
+     * <p>The price: a {@code __Host-} cookie must have {@code Path=/}, so the refresh token then
+     * goes with every request to this host instead of only to the refresh endpoint (Hallpass reads
+     * it only there). Cookies already issued under the plain names are no longer read: switching
+     * signs everybody out once. {@link #build()} refuses it together with {@link
+     * #allowInsecureCookies()} or {@link #cookieDomain(String)} or {@link
+     * #olderCookieDomain(String)}. Default off.
+     */
+    public Builder useHostPrefixedCookieNames() {
+      this.hostPrefixedCookieNames = true;
       return this;
     }
 
@@ -272,10 +335,48 @@ public interface HallpassWeb {
      *
      * @throws IllegalStateException when settings conflict (SameSite none without Secure cookies or
      *     without an anti-CSRF check, an anti-CSRF mode that does not match the engine's {@code
-     *     antiCsrf}); the message names the options
+     *     antiCsrf}, {@code __Host-} cookie names with insecure cookies or a cookie domain, an
+     *     older cookie domain equal to the cookie domain or without cookies); the message names the
+     *     options
      */
     public HallpassWeb build() {
       boolean cookiesUsed = tokenTransfer != TokenTransfer.HEADER;
+      if (hostPrefixedCookieNames) {
+        if (insecureCookies) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() requires Secure cookies: remove allowInsecureCookies() "
+                  + "(browsers drop __Host- cookies without Secure)");
+        }
+        if (cookieDomain != null) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() requires host-only cookies: remove cookieDomain(\""
+                  + cookieDomain
+                  + "\") (browsers drop __Host- cookies with a Domain)");
+        }
+        if (olderCookieDomain != null) {
+          throw new IllegalStateException(
+              "useHostPrefixedCookieNames() and olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") do not go together: __Host- cookies cannot come from another domain, and "
+                  + "the older domain's cookies had other names");
+        }
+      }
+      if (olderCookieDomain != null) {
+        if (cookieDomain != null && stripDot(olderCookieDomain).equals(stripDot(cookieDomain))) {
+          throw new IllegalStateException(
+              "olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") is the same domain as cookieDomain(\""
+                  + cookieDomain
+                  + "\"): clearing it would clear the current cookies");
+        }
+        if (!cookiesUsed) {
+          throw new IllegalStateException(
+              "olderCookieDomain(\""
+                  + olderCookieDomain
+                  + "\") has no effect with tokenTransfer(HEADER): no cookies are used");
+        }
+      }
       if (sameSite == SameSite.NONE && insecureCookies && cookiesUsed) {
         throw new IllegalStateException(
             "cookieSameSite(NONE) requires Secure cookies: remove "
@@ -311,10 +412,23 @@ public interface HallpassWeb {
       return new WebEngine(
           hallpass,
           apiBasePath,
-          new Transport(apiBasePath, sameSite, cookieDomain, !insecureCookies, clock),
+          new Transport(
+              apiBasePath,
+              sameSite,
+              cookieDomain,
+              olderCookieDomain,
+              !insecureCookies,
+              hostPrefixedCookieNames,
+              clock),
           sessionExpiredStatusCode,
           mode,
-          tokenTransfer);
+          tokenTransfer,
+          clock);
+    }
+
+    /** RFC 6265 ignores a leading dot: ".example.com" and "example.com" are the same Domain. */
+    private static String stripDot(String domain) {
+      return domain.startsWith(".") ? domain.substring(1) : domain;
     }
   }
 }

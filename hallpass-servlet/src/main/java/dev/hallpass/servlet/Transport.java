@@ -22,6 +22,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -32,6 +33,13 @@ import java.util.function.Supplier;
 final class Transport {
   static final String ACCESS_COOKIE = "sAccessToken";
   static final String REFRESH_COOKIE = "sRefreshToken";
+
+  /**
+   * Browsers accept a cookie named so only with Secure, {@code Path=/} and no Domain, and only from
+   * the host itself: no sibling sub-domain can set or shadow it.
+   */
+  static final String HOST_PREFIX = "__Host-";
+
   static final String ACCESS_HEADER = "st-access-token";
   static final String REFRESH_HEADER = "st-refresh-token";
   static final String FRONT_TOKEN = "front-token";
@@ -62,15 +70,42 @@ final class Transport {
   private final String refreshPath;
   private final SameSite sameSite;
   private final String domain;
+  private final String olderDomain;
   private final boolean secure;
+  private final boolean hostPrefixed;
   private final Clock clock;
+  final String accessCookie;
+  final String refreshCookie;
 
-  Transport(String apiBasePath, SameSite sameSite, String domain, boolean secure, Clock clock) {
+  /**
+   * @param domain the cookies' Domain, or null for host-only cookies
+   * @param olderDomain the Domain of cookies an earlier configuration set, cleared when they show
+   *     up next to ours; null for none
+   * @param hostPrefixed whether the cookies are named {@code __Host-...} (then both have {@code
+   *     Path=/}, Secure and no Domain: the builder has checked that)
+   */
+  Transport(
+      String apiBasePath,
+      SameSite sameSite,
+      String domain,
+      String olderDomain,
+      boolean secure,
+      boolean hostPrefixed,
+      Clock clock) {
     this.refreshPath = apiBasePath + REFRESH_PATH;
     this.sameSite = sameSite;
     this.domain = domain;
+    this.olderDomain = olderDomain;
     this.secure = secure;
+    this.hostPrefixed = hostPrefixed;
     this.clock = clock;
+    this.accessCookie = hostPrefixed ? HOST_PREFIX + ACCESS_COOKIE : ACCESS_COOKIE;
+    this.refreshCookie = hostPrefixed ? HOST_PREFIX + REFRESH_COOKIE : REFRESH_COOKIE;
+  }
+
+  /** The older cookie domain to clean up, or null. */
+  String olderDomain() {
+    return olderDomain;
   }
 
   // ---- reading ----
@@ -83,7 +118,23 @@ final class Transport {
    *     the value is oversized
    */
   static String cookie(HttpServletRequest req, String name, Supplier<HallpassException> duplicate) {
-    String found = null;
+    List<String> values = cookieValues(req, name);
+    if (values.size() > 1) {
+      throw duplicate.get();
+    }
+    String found = values.isEmpty() ? null : values.get(0);
+    if (found != null) {
+      checkLength(found);
+    }
+    return found == null || found.isEmpty() ? null : found;
+  }
+
+  /**
+   * Every value of the cookies with this name, in request order, unjudged (never throws). Cookie
+   * headers are split on ';' and each pair on its first '='; names are compared exactly.
+   */
+  static List<String> cookieValues(HttpServletRequest req, String name) {
+    List<String> found = List.of();
     var headers = req.getHeaders("Cookie");
     while (headers != null && headers.hasMoreElements()) {
       String header = headers.nextElement();
@@ -95,16 +146,15 @@ final class Transport {
         }
         int eq = header.indexOf('=', start);
         if (eq > start && eq < end && header.substring(start, eq).trim().equals(name)) {
-          if (found != null) {
-            throw duplicate.get();
+          if (found.isEmpty()) {
+            found = new ArrayList<>(2);
           }
-          found = unquote(header.substring(eq + 1, end).trim());
-          checkLength(found);
+          found.add(unquote(header.substring(eq + 1, end).trim()));
         }
         start = end + 1;
       }
     }
-    return found == null || found.isEmpty() ? null : found;
+    return found;
   }
 
   /**
@@ -145,20 +195,24 @@ final class Transport {
   }
 
   /** Whether the request names any session token, without judging it (never throws). */
-  static boolean carriesSessionToken(HttpServletRequest req) {
+  boolean carriesSessionToken(HttpServletRequest req) {
     return carriesCookie(req) || carriesBearer(req);
   }
 
   /** Whether the request has a session cookie, without judging it (never throws). */
-  static boolean carriesCookie(HttpServletRequest req) {
-    var cookies = req.getHeaders("Cookie");
-    while (cookies != null && cookies.hasMoreElements()) {
-      String c = cookies.nextElement();
-      if (c.contains(ACCESS_COOKIE + "=") || c.contains(REFRESH_COOKIE + "=")) {
-        return true;
-      }
-    }
-    return false;
+  boolean carriesCookie(HttpServletRequest req) {
+    return !cookieValues(req, accessCookie).isEmpty()
+        || !cookieValues(req, refreshCookie).isEmpty();
+  }
+
+  /**
+   * Whether the request carries more than one access-token or more than one refresh-token cookie
+   * (never throws). Browsers send every cookie whose domain and path match, so this means cookies
+   * set for another domain or path: the request does not say which one is ours.
+   */
+  boolean carriesDuplicateCookies(HttpServletRequest req) {
+    return cookieValues(req, accessCookie).size() > 1
+        || cookieValues(req, refreshCookie).size() > 1;
   }
 
   /** Whether the request has a Bearer token, without judging it (never throws). */
@@ -203,9 +257,10 @@ final class Transport {
       if (mode == TokenTransfer.COOKIE) {
         setCookie(
             res,
-            REFRESH_COOKIE,
+            refreshCookie,
             t.getRefreshToken(),
-            req.getContextPath() + refreshPath,
+            refreshCookiePath(req),
+            domain,
             t.getRefreshTokenExpiry());
       } else {
         setHeader(res, REFRESH_HEADER, t.getRefreshToken());
@@ -221,9 +276,10 @@ final class Transport {
     if (mode == TokenTransfer.COOKIE) {
       setCookie(
           res,
-          ACCESS_COOKIE,
+          accessCookie,
           s.getAccessToken(),
           "/",
+          domain,
           clock.instant().plus(ACCESS_COOKIE_LIFETIME));
     } else {
       setHeader(res, ACCESS_HEADER, s.getAccessToken());
@@ -238,8 +294,8 @@ final class Transport {
    */
   void clear(HttpServletRequest req, HttpServletResponse res, Set<TokenTransfer> modes) {
     if (modes.contains(TokenTransfer.COOKIE)) {
-      setCookie(res, ACCESS_COOKIE, "", "/", null);
-      setCookie(res, REFRESH_COOKIE, "", req.getContextPath() + refreshPath, null);
+      setCookie(res, accessCookie, "", "/", domain, null);
+      setCookie(res, refreshCookie, "", refreshCookiePath(req), domain, null);
     }
     if (modes.contains(TokenTransfer.HEADER)) {
       setHeader(res, ACCESS_HEADER, "");
@@ -248,9 +304,33 @@ final class Transport {
     setHeader(res, FRONT_TOKEN, "remove");
   }
 
-  /** {@code expires} null clears the cookie. */
+  /**
+   * Clears the session cookies that an earlier configuration set for {@link #olderDomain()} (same
+   * names and paths as ours): expired empty cookies with that Domain. Cookies of our own domain are
+   * not touched, and no front-token is sent, so the client keeps its session.
+   */
+  void clearOlderDomainCookies(HttpServletRequest req, HttpServletResponse res) {
+    setCookie(res, accessCookie, "", "/", olderDomain, null);
+    setCookie(res, refreshCookie, "", refreshCookiePath(req), olderDomain, null);
+    res.setHeader("Cache-Control", "no-store");
+  }
+
+  /**
+   * The refresh cookie's path: only the refresh endpoint, so that the long-lived token does not
+   * travel with every request; {@code /} for {@code __Host-} cookies, which browsers require.
+   */
+  private String refreshCookiePath(HttpServletRequest req) {
+    return hostPrefixed ? "/" : req.getContextPath() + refreshPath;
+  }
+
+  /** {@code expires} null clears the cookie; {@code forDomain} null makes it host-only. */
   private void setCookie(
-      HttpServletResponse res, String name, String value, String path, Instant expires) {
+      HttpServletResponse res,
+      String name,
+      String value,
+      String path,
+      String forDomain,
+      Instant expires) {
     StringBuilder b =
         new StringBuilder(256 + value.length())
             .append(name)
@@ -258,8 +338,8 @@ final class Transport {
             .append(value)
             .append("; Path=")
             .append(path);
-    if (domain != null) {
-      b.append("; Domain=").append(domain);
+    if (forDomain != null) {
+      b.append("; Domain=").append(forDomain);
     }
     Instant at = expires == null ? Instant.EPOCH : expires;
     // Rounded up: Expires is exact, Max-Age whole seconds.
@@ -274,21 +354,22 @@ final class Transport {
       b.append("; Secure");
     }
     b.append("; SameSite=").append(sameSite.attribute());
-    addSetCookie(res, name, path, b.toString());
+    addSetCookie(res, name, path, forDomain, b.toString());
   }
 
   /**
    * Adds a {@code Set-Cookie} header, replacing one this response already sets for the same cookie
-   * (name and path): one request may send a token twice, e.g. a re-issued access token and then the
-   * one of a new payload, or of a sign-out that clears it; RFC 6265 asks for one per cookie.
+   * (name, path and domain): one request may send a token twice, e.g. a re-issued access token and
+   * then the one of a new payload, or of a sign-out that clears it; RFC 6265 asks for one per
+   * cookie.
    */
   private static void addSetCookie(
-      HttpServletResponse res, String name, String path, String header) {
+      HttpServletResponse res, String name, String path, String domain, String header) {
     Collection<String> existing = res.getHeaders(SET_COOKIE);
     List<String> kept = new ArrayList<>(existing.size());
     boolean replaced = false;
     for (String c : existing) {
-      if (sameCookie(c, name, path)) {
+      if (sameCookie(c, name, path, domain)) {
         replaced = true;
       } else {
         kept.add(c);
@@ -305,17 +386,21 @@ final class Transport {
     }
   }
 
-  private static boolean sameCookie(String setCookie, String name, String path) {
+  private static boolean sameCookie(String setCookie, String name, String path, String domain) {
     if (!setCookie.startsWith(name + "=")) {
       return false;
     }
+    String p = null;
+    String d = null;
     for (String attribute : setCookie.split(";")) {
       String a = attribute.trim();
       if (a.regionMatches(true, 0, "Path=", 0, 5)) {
-        return a.substring(5).equals(path);
+        p = a.substring(5);
+      } else if (a.regionMatches(true, 0, "Domain=", 0, 7)) {
+        d = a.substring(7);
       }
     }
-    return false;
+    return path.equals(p) && Objects.equals(domain, d);
   }
 
   private static void setHeader(HttpServletResponse res, String name, String value) {

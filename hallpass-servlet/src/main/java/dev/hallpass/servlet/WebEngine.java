@@ -6,10 +6,12 @@ import dev.hallpass.Session;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /** The {@link HallpassWeb} implementation. Internal: use {@link HallpassWeb#builder}. */
@@ -23,6 +25,8 @@ final class WebEngine implements HallpassWeb {
   private final int sessionExpiredStatus;
   private final AntiCsrfMode antiCsrf;
   private final TokenTransfer allowed;
+  private final Clock clock;
+  private final AtomicLong nextDuplicateWarning = new AtomicLong(Long.MIN_VALUE);
 
   WebEngine(
       Hallpass engine,
@@ -30,13 +34,15 @@ final class WebEngine implements HallpassWeb {
       Transport transport,
       int sessionExpiredStatus,
       AntiCsrfMode antiCsrf,
-      TokenTransfer allowed) {
+      TokenTransfer allowed,
+      Clock clock) {
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
     this.sessionExpiredStatus = sessionExpiredStatus;
     this.antiCsrf = antiCsrf;
     this.allowed = allowed;
+    this.clock = clock;
   }
 
   @Override
@@ -56,7 +62,7 @@ final class WebEngine implements HallpassWeb {
     Found found =
         find(
             req,
-            Transport.ACCESS_COOKIE,
+            transport.accessCookie,
             // A stale cookie of another path or domain: a refresh rewrites ours.
             () -> HallpassException.tryRefreshToken("more than one access-token cookie"));
     if (found == null) {
@@ -131,10 +137,25 @@ final class WebEngine implements HallpassWeb {
   public Session refreshSession(HttpServletRequest req, HttpServletResponse res) {
     Objects.requireNonNull(req, "req");
     Objects.requireNonNull(res, "res");
+    if (readsCookies(req) && transport.carriesDuplicateCookies(req)) {
+      if (transport.olderDomain() != null) {
+        // Only the cookies of the older domain go; ours stay, and so does the SDK's session.
+        transport.clearOlderDomainCookies(req, res);
+        LOG.log(
+            System.Logger.Level.DEBUG,
+            "refresh with duplicate session cookies: cleared those of the older cookie domain {0}",
+            transport.olderDomain());
+        throw new DuplicateCookiesCleared();
+      }
+      warnDuplicates();
+      throw HallpassException.unauthorised(
+          "more than one session cookie of a name on refresh; see HallpassWeb.Builder"
+              + ".olderCookieDomain");
+    }
     Found found =
         find(
             req,
-            Transport.REFRESH_COOKIE,
+            transport.refreshCookie,
             () -> HallpassException.unauthorised("more than one refresh-token cookie"));
     if (found == null) {
       throw HallpassException.unauthorised("no refresh token in the request");
@@ -151,6 +172,24 @@ final class WebEngine implements HallpassWeb {
     clearOtherMode(req, res, found.mode());
     transport.sendSession(req, res, s, found.mode(), antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, found.mode());
+  }
+
+  /**
+   * Warns, at most once a minute, that refreshes fail on duplicate cookies: the operator can fix it
+   * with olderCookieDomain, and the users cannot. Rate-limited because anyone able to set cookies
+   * on a parent domain can cause it at will.
+   */
+  private void warnDuplicates() {
+    long now = clock.millis();
+    long next = nextDuplicateWarning.get();
+    if (now >= next && nextDuplicateWarning.compareAndSet(next, now + 60_000)) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "a refresh request carried more than one sAccessToken or sRefreshToken cookie, so it was "
+              + "answered unauthorised (the user is signed out): cookies of another domain or path "
+              + "shadow ours. If the cookie domain was changed, set HallpassWeb.Builder"
+              + ".olderCookieDomain to the old one to clear them (logged at most once a minute)");
+    }
   }
 
   @Override
@@ -170,7 +209,7 @@ final class WebEngine implements HallpassWeb {
         message = "unauthorised";
         // Nothing to clear when the request carried no token; keeping quiet then also lets the
         // SDK try a refresh rather than forget a session it may still have.
-        if (Transport.carriesSessionToken(req)) {
+        if (transport.carriesSessionToken(req)) {
           transport.clear(req, res, Transport.BOTH);
         }
         break;
@@ -232,6 +271,12 @@ final class WebEngine implements HallpassWeb {
   /** A token and the transport it came by. */
   private record Found(String token, TokenTransfer mode) {}
 
+  /** Whether a token would be read from the cookies (the rule of {@link #find}). */
+  private boolean readsCookies(HttpServletRequest req) {
+    TokenTransfer mode = allowed != TokenTransfer.ANY ? allowed : Transport.requestedMode(req);
+    return mode == TokenTransfer.COOKIE || (mode == null && !Transport.carriesBearer(req));
+  }
+
   /** Whether {@link AntiCsrfMode#VIA_CUSTOM_HEADER} is on and the request lacks the header. */
   private boolean lacksCustomHeader(HttpServletRequest req) {
     return antiCsrf == AntiCsrfMode.VIA_CUSTOM_HEADER && req.getHeader(Transport.RID) == null;
@@ -260,7 +305,7 @@ final class WebEngine implements HallpassWeb {
       return;
     }
     boolean otherPresent =
-        mode == TokenTransfer.COOKIE ? Transport.carriesBearer(req) : Transport.carriesCookie(req);
+        mode == TokenTransfer.COOKIE ? Transport.carriesBearer(req) : transport.carriesCookie(req);
     if (otherPresent) {
       transport.clear(
           req,

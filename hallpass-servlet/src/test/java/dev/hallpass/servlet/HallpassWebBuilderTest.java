@@ -181,4 +181,97 @@ class HallpassWebBuilderTest {
         .isInstanceOf(NullPointerException.class)
         .hasMessage("cookieSameSite");
   }
+
+  @Test
+  void olderCookieDomain_mustBeAHostName() {
+    for (String bad :
+        new String[] {"a;b", "exa mple.com", "", "-a.com", "a..com", ".x.com; Path=/"}) {
+      assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).olderCookieDomain(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("olderCookieDomain");
+    }
+    assertThatThrownBy(() -> HallpassWeb.builder(withoutCsrf).olderCookieDomain(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("olderCookieDomain");
+  }
+
+  @Test
+  void olderCookieDomain_equalToCookieDomain_isRefusedNamingBoth() {
+    String[][] same = {
+      {".example.com", ".example.com"},
+      {"example.com", ".Example.COM"},
+      {".example.com", "example.com"}
+    };
+    for (String[] pair : same) {
+      assertThatThrownBy(
+              () ->
+                  HallpassWeb.builder(withoutCsrf)
+                      .cookieDomain(pair[0])
+                      .olderCookieDomain(pair[1])
+                      .build())
+          .as("%s / %s", pair[0], pair[1])
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("olderCookieDomain(")
+          .hasMessageContaining("cookieDomain(");
+    }
+    assertThat(
+            HallpassWeb.builder(withoutCsrf)
+                .cookieDomain("api.example.com")
+                .olderCookieDomain(".example.com")
+                .build())
+        .isNotNull();
+  }
+
+  @Test
+  void olderCookieDomain_withHeaderOnlyTransport_isRefused() {
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .tokenTransfer(TokenTransfer.HEADER)
+                    .olderCookieDomain(".example.com")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("olderCookieDomain(")
+        .hasMessageContaining("tokenTransfer(HEADER)");
+  }
+
+  @Test
+  void hostPrefixedCookieNames_withInsecureCookies_isRefusedNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .useHostPrefixedCookieNames()
+                    .allowInsecureCookies()
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("useHostPrefixedCookieNames()")
+        .hasMessageContaining("allowInsecureCookies()");
+  }
+
+  @Test
+  void hostPrefixedCookieNames_withACookieDomain_isRefusedNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .cookieDomain(".example.com")
+                    .useHostPrefixedCookieNames()
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("useHostPrefixedCookieNames()")
+        .hasMessageContaining("cookieDomain(\".example.com\")");
+  }
+
+  @Test
+  void hostPrefixedCookieNames_withAnOlderCookieDomain_isRefusedNamingBoth() {
+    assertThatThrownBy(
+            () ->
+                HallpassWeb.builder(withoutCsrf)
+                    .useHostPrefixedCookieNames()
+                    .olderCookieDomain(".example.com")
+                    .build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("useHostPrefixedCookieNames()")
+        .hasMessageContaining("olderCookieDomain(");
+  }
 }

@@ -5,6 +5,8 @@ import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
 import dev.hallpass.SessionStores;
+import dev.hallpass.spi.SessionStore;
+import dev.hallpass.testkit.CountingStore;
 import dev.hallpass.testkit.MutableClock;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.ServletException;
@@ -17,6 +19,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,6 +28,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -43,6 +47,10 @@ final class TestApp implements AutoCloseable {
   static final Duration ACCESS_VALIDITY = Duration.ofMinutes(15);
 
   final MutableClock clock = new MutableClock(Instant.parse("2031-03-04T05:06:07Z"));
+
+  /** Counts the engine's store calls: an attack that Hallpass refuses up front makes none. */
+  final CountingStore store;
+
   final Hallpass engine;
   final HallpassWeb web;
   private final Server server;
@@ -50,25 +58,31 @@ final class TestApp implements AutoCloseable {
   private final HttpClient http = HttpClient.newHttpClient();
 
   private TestApp(
+      Function<Clock, SessionStore> storeFactory,
       UnaryOperator<Hallpass.Builder> engineSettings,
       UnaryOperator<HallpassWeb.Builder> webSettings,
+      UnaryOperator<HallpassWeb> decorator,
       int requestHeaderSize,
       String contextPath)
       throws Exception {
     // The store shares the engine's clock: refresh decisions and expiry use the store's time.
+    store = new CountingStore(storeFactory.apply(clock));
     engine =
         engineSettings
             .apply(
                 Hallpass.builder()
-                    .store(SessionStores.inMemory(clock))
+                    .store(store)
                     .clock(clock)
                     .accessTokenValidity(ACCESS_VALIDITY)
                     .disableBackgroundCleanup())
             .build();
-    web = webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build();
+    web = decorator.apply(webSettings.apply(HallpassWeb.builder(engine).clock(clock)).build());
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
     config.setRequestHeaderSize(requestHeaderSize);
+    // Jetty's default header cache matches Cookie and Authorization values case-insensitively on a
+    // kept-alive connection: a token differing only in case would be read as the earlier one.
+    config.setHeaderCacheCaseSensitive(true);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
@@ -92,13 +106,30 @@ final class TestApp implements AutoCloseable {
   static TestApp start(
       UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
       throws Exception {
-    return new TestApp(engine, web, 8 * 1024, "/");
+    return new TestApp(SessionStores::inMemory, engine, web, w -> w, 8 * 1024, "/");
+  }
+
+  /** An app whose servlets and filter use a decorator of the built HallpassWeb. */
+  static TestApp startDecorated(
+      UnaryOperator<HallpassWeb.Builder> web, UnaryOperator<HallpassWeb> decorator)
+      throws Exception {
+    return new TestApp(SessionStores::inMemory, b -> b, web, decorator, 8 * 1024, "/");
+  }
+
+  /** An app on the given store (the factory gets the test clock). */
+  static TestApp start(
+      Function<Clock, SessionStore> store,
+      UnaryOperator<HallpassWeb.Builder> web,
+      int requestHeaderSize)
+      throws Exception {
+    return new TestApp(store, b -> b, web, w -> w, requestHeaderSize, "/");
   }
 
   static TestApp start(
       UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize, String contextPath)
       throws Exception {
-    return new TestApp(b -> b, web, requestHeaderSize, contextPath);
+    return new TestApp(
+        SessionStores::inMemory, b -> b, web, w -> w, requestHeaderSize, contextPath);
   }
 
   @Override
@@ -154,6 +185,35 @@ final class TestApp implements AutoCloseable {
             out.put("handle", s.getHandle());
             break;
           }
+        case "/signin-with":
+          {
+            // What an application does with user-supplied values: a refused one is a 400.
+            Map<String, Object> in = readJson(req);
+            Session s;
+            try {
+              s =
+                  web.createNewSession(
+                      req, res, (String) in.get("user"), map(in, "payload"), map(in, "data"));
+            } catch (IllegalArgumentException e) {
+              res.setStatus(400);
+              out.put("message", e.getMessage());
+              break;
+            }
+            out.put("userId", s.getUserId());
+            out.put("handle", s.getHandle());
+            break;
+          }
+        case "/api/data":
+          {
+            Session s = web.getSession(req, res, true);
+            if ("PUT".equals(req.getMethod())) {
+              s.updateSessionData(readJson(req));
+            }
+            out.put("userId", s.getUserId());
+            out.put("payload", s.getJWTPayload());
+            out.put("data", s.getSessionData());
+            break;
+          }
         case "/api/session":
           {
             Session s = web.getSession(req, res, true);
@@ -180,6 +240,9 @@ final class TestApp implements AutoCloseable {
             out.put("role", s.getJWTPayload().get("role"));
             break;
           }
+        case "/api/refresh-directly":
+          out.put("userId", web.refreshSession(req, res).getUserId());
+          break;
         case "/api/revoke":
           web.getSession(req, res, true).revokeSession();
           break;
@@ -199,6 +262,17 @@ final class TestApp implements AutoCloseable {
       res.setContentType("application/json");
       res.getWriter().write(JSON.writeValueAsString(out));
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> readJson(HttpServletRequest req) throws IOException {
+    return JSON.readValue(req.getInputStream(), Map.class);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(Map<String, Object> in, String key) {
+    Object v = in.get(key);
+    return v == null ? Map.of() : (Map<String, Object>) v;
   }
 
   /** One response, with helpers to read what Hallpass sent. */
@@ -263,23 +337,32 @@ final class TestApp implements AutoCloseable {
     }
   }
 
-  /** A client that keeps cookies the way a browser does, for this one server. */
+  /**
+   * A client that keeps cookies the way a browser on {@code app.example.com} does: by name, Domain
+   * and Path (every Domain is taken to match, as {@code .example.com} and host-only cookies both
+   * would), sent when the path matches, dropped at Max-Age=0.
+   */
   final class Client {
-    /** name -> {value, path} */
-    final Map<String, String[]> jar = new LinkedHashMap<>();
+    /** "name;domain;path" (domain "" for host-only) -> value */
+    final Map<String, String> jar = new LinkedHashMap<>();
 
     Reply send(String method, String path, String... headers) throws Exception {
+      return send(method, path, HttpRequest.BodyPublishers.noBody(), headers);
+    }
+
+    Reply send(String method, String path, HttpRequest.BodyPublisher body, String... headers)
+        throws Exception {
       URI uri = base.resolve(base.getPath() + path);
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody());
+      HttpRequest.Builder b = HttpRequest.newBuilder(uri).method(method, body);
       StringBuilder cookie = new StringBuilder();
-      for (Map.Entry<String, String[]> e : jar.entrySet()) {
-        if (uri.getPath().startsWith(e.getValue()[1])) {
+      for (Map.Entry<String, String> e : jar.entrySet()) {
+        String[] key = e.getKey().split(";", 3);
+        if (uri.getPath().startsWith(key[2])) {
           cookie
               .append(cookie.length() == 0 ? "" : "; ")
-              .append(e.getKey())
+              .append(key[0])
               .append('=')
-              .append(e.getValue()[0]);
+              .append(e.getValue());
         }
       }
       if (cookie.length() > 0) {
@@ -294,18 +377,35 @@ final class TestApp implements AutoCloseable {
         String name = c.substring(0, c.indexOf('='));
         String value = c.substring(name.length() + 1, c.indexOf(';'));
         String p = c.replaceAll("^.*; Path=([^;]*).*$", "$1");
+        String d = c.contains("; Domain=") ? c.replaceAll("^.*; Domain=([^;]*).*$", "$1") : "";
+        String key = name + ";" + d + ";" + p;
         if (c.contains("Max-Age=0")) {
-          jar.remove(name);
+          jar.remove(key);
         } else {
-          jar.put(name, new String[] {value, p});
+          jar.put(key, value);
         }
       }
       return new Reply(r);
     }
 
+    /** Stores a cookie as if another application had set it. */
+    void plant(String name, String value, String domain, String path) {
+      jar.put(name + ";" + domain + ";" + path, value);
+    }
+
+    /** The value of the host-only cookie with this name, or of any with it; null without one. */
     String cookie(String name) {
-      String[] c = jar.get(name);
-      return c == null ? null : c[0];
+      String any = null;
+      for (Map.Entry<String, String> e : jar.entrySet()) {
+        String[] key = e.getKey().split(";", 3);
+        if (key[0].equals(name)) {
+          if (key[1].isEmpty()) {
+            return e.getValue();
+          }
+          any = e.getValue();
+        }
+      }
+      return any;
     }
   }
 }
