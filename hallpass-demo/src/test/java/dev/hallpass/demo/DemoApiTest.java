@@ -1,5 +1,6 @@
 package dev.hallpass.demo;
 
+import static java.net.http.HttpResponse.BodyHandlers.ofString;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -62,6 +63,37 @@ class DemoApiTest {
       b.header("Content-Type", "application/json");
     }
     return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void accessTokenInAnotherCase_rightAfterTheRealOneOnOneConnection_is401() throws Exception {
+    HttpClient c = HttpClient.newHttpClient(); // no cookie jar: the Cookie header is ours
+    HttpResponse<String> in = send(c, "POST", "api/signin", "{\"userName\":\"casey\"}");
+    String token =
+        in.headers().allValues("set-cookie").stream()
+            .filter(h -> h.startsWith("sAccessToken="))
+            .map(h -> h.substring("sAccessToken=".length(), h.indexOf(';')))
+            .findFirst()
+            .orElseThrow();
+    int letter = 0;
+    while (!Character.isLetter(token.charAt(letter))) {
+      letter++;
+    }
+    char ch = token.charAt(letter);
+    String variant =
+        token.substring(0, letter)
+            + (Character.isUpperCase(ch) ? Character.toLowerCase(ch) : Character.toUpperCase(ch))
+            + token.substring(letter + 1);
+    for (int i = 0; i < 5; i++) {
+      HttpRequest.Builder real = HttpRequest.newBuilder(base.resolve("api/me"));
+      assertThat(c.send(real.header("Cookie", "sAccessToken=" + token).build(), ofString()))
+          .extracting(HttpResponse::statusCode)
+          .isEqualTo(200);
+      HttpRequest.Builder forged = HttpRequest.newBuilder(base.resolve("api/me"));
+      HttpResponse<String> r =
+          c.send(forged.header("Cookie", "sAccessToken=" + variant).build(), ofString());
+      assertThat(r.statusCode()).as("round %d", i).isEqualTo(401);
+    }
   }
 
   @Test

@@ -134,6 +134,9 @@ final class HallpassServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.setRequestHeaderSize(MAX_REQUEST_HEADER_BYTES);
+    // Jetty's header cache otherwise matches values ignoring case on a kept-alive connection, so
+    // an api-key differing only in case could reach the handler as the earlier, correct one.
+    http.setHeaderCacheCaseSensitive(true);
     ServerConnector connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
     connector.setHost(config.host());
     connector.setPort(config.port());

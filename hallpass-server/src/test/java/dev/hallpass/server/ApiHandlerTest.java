@@ -68,6 +68,25 @@ class ApiHandlerTest {
   }
 
   @Test
+  void bearerKeyInAnotherCase_rightAfterTheRealOneOnOneConnection_is401() throws Exception {
+    String variant = TestServer.API_KEY.toUpperCase(java.util.Locale.ROOT);
+    for (int i = 0; i < 5; i++) {
+      HttpResponse<String> real =
+          bare(
+              HttpRequest.newBuilder(t.uri("/metrics"))
+                  .header("Authorization", "Bearer " + TestServer.API_KEY)
+                  .GET());
+      assertThat(real.statusCode()).isEqualTo(200);
+      HttpResponse<String> r =
+          bare(
+              HttpRequest.newBuilder(t.uri("/metrics"))
+                  .header("Authorization", "Bearer " + variant)
+                  .GET());
+      assertThat(r.statusCode()).as("round %d", i).isEqualTo(401);
+    }
+  }
+
+  @Test
   void publicEndpoints_needNoApiKey() throws Exception {
     for (String path :
         new String[] {"/hello", "/", "/apiversion", "/.well-known/jwks.json", "/recipe/jwt/jwks"}) {
