@@ -61,6 +61,5 @@ mkdir -p "$out"
 echo "== results in $out"
 HP_ORIG_JDBC_URL="$url" java -cp "$jar" dev.hallpass.benchmarks.OriginalComparison \
   --out "$out" --original "$root/benchmarks/original" \
-  --node-work "$root/hallpass-benchmarks/target/original-node" "${pass[@]}" \
-
+  --node-work "$root/hallpass-benchmarks/target/original-node" "${pass[@]}"
 echo "== results in $out"
