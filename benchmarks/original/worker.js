@@ -45,9 +45,27 @@ async function main() {
     },
   };
 
+  // After a refresh run: the run's first token, presented again, must be refused as theft once
+  // the chain moved on by two generations (the child promoted). Proves that the loop chained:
+  // re-presenting one parent token would be answered every time, writing nothing. The session is
+  // then revoked; the next run starts a new one.
+  async function checkChainAdvanced(first) {
+    try {
+      await st.refreshSession(first);
+    } catch (e) {
+      if (st.Error.isErrorFromAuth(e) && e.errType === st.Error.UNAUTHORISED_AND_TOKEN_THEFT_DETECTED) {
+        refreshToken = (await st.createNewSession(USER_ID, JWT_PAYLOAD, SESSION_DATA)).refreshToken.value;
+        return;
+      }
+      throw e;
+    }
+    throw new Error("the refresh loop did not chain: the run's first token still refreshes");
+  }
+
   async function run(op, seconds) {
     const f = ops[op];
     if (f === undefined) throw new Error("unknown operation " + op);
+    const first = refreshToken;
     const start = process.hrtime.bigint();
     const end = start + BigInt(Math.round(seconds * 1e9));
     let count = 0;
@@ -56,7 +74,9 @@ async function main() {
       count++;
       if (process.hrtime.bigint() >= end) break;
     }
-    return { count, nanos: process.hrtime.bigint() - start };
+    const nanos = process.hrtime.bigint() - start;
+    if (op === "refresh" && count >= 2) await checkChainAdvanced(first);
+    return { count, nanos };
   }
 
   console.log("ready");

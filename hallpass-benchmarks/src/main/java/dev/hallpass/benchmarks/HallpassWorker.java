@@ -1,6 +1,7 @@
 package dev.hallpass.benchmarks;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
 import dev.hallpass.jdbc.JdbcSessionStores;
 import dev.hallpass.spi.SessionStore;
@@ -71,6 +72,26 @@ public final class HallpassWorker implements AutoCloseable {
       antiCsrfToken = s.getTokens().getAntiCsrfToken();
     }
 
+    /**
+     * After a refresh run: the run's first token, presented again, must be refused as theft once
+     * the chain moved on by two generations. Proves that the loop chained (re-presenting one token
+     * would be answered with the same child every time, writing nothing). The session is then
+     * revoked; this caller starts a new one.
+     */
+    void checkChainAdvanced(String firstToken) {
+      try {
+        cold.refreshSession(firstToken, antiCsrfToken, false);
+      } catch (HallpassException e) {
+        if (e.getType() == HallpassException.Type.TOKEN_THEFT_DETECTED) {
+          remember(create());
+          return;
+        }
+        throw e;
+      }
+      throw new IllegalStateException(
+          "the refresh loop did not chain: the run's first token still refreshes");
+    }
+
     Object call(String op) {
       switch (op) {
         case "create":
@@ -99,6 +120,10 @@ public final class HallpassWorker implements AutoCloseable {
       callers.add(new Caller());
     }
     long length = Math.round(seconds * 1e9);
+    String[] first = new String[threads];
+    for (int t = 0; t < threads; t++) {
+      first[t] = callers.get(t).refreshToken;
+    }
     long[] counts = new long[threads];
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     CountDownLatch go = new CountDownLatch(1);
@@ -138,8 +163,11 @@ public final class HallpassWorker implements AutoCloseable {
       throw failure.get();
     }
     long total = 0;
-    for (long c : counts) {
-      total += c;
+    for (int t = 0; t < threads; t++) {
+      total += counts[t];
+      if (op.equals("refresh") && counts[t] >= 2) {
+        callers.get(t).checkChainAdvanced(first[t]);
+      }
     }
     return new long[] {total, nanos};
   }

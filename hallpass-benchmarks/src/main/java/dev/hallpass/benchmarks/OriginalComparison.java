@@ -360,6 +360,12 @@ public final class OriginalComparison {
             ? new String[] {"/protected"}
             : new String[] {"/protected", "/protected-cached"};
     for (String path : paths) {
+      HttpResponse<String> none =
+          client.send(HttpRequest.newBuilder(URI.create(base + path)).build(), ofString());
+      if (none.statusCode() != 401) {
+        throw new IllegalStateException(
+            stack + " GET " + path + " without a session answered " + none.statusCode());
+      }
       HttpResponse<String> r =
           client.send(
               HttpRequest.newBuilder(URI.create(base + path))
@@ -470,11 +476,14 @@ public final class OriginalComparison {
       throw new IllegalStateException("wrk " + name + " did not finish");
     }
     String text = Files.readString(outFile);
-    if (op.equals("refresh")) {
-      Files.deleteIfExists(o.out.resolve("wrk").resolve(name + ".sessions"));
-    }
     if (p.exitValue() != 0 || text.contains("Non-2xx")) {
       throw new IllegalStateException("wrk " + name + " failed or got error answers:\n" + text);
+    }
+    if (op.equals("refresh")) {
+      Path sessions = o.out.resolve("wrk").resolve(name + ".sessions");
+      String check = checkChainAdvanced(client, app, Files.readAllLines(sessions));
+      Files.deleteIfExists(sessions);
+      Files.writeString(outFile, check + "\n", StandardOpenOption.APPEND);
     }
     Matcher m = Pattern.compile("Requests/sec:\\s*([0-9.]+)").matcher(text);
     if (!m.find()) {
@@ -488,6 +497,38 @@ public final class OriginalComparison {
       log("  wrk " + name + ": " + errors.group()); // timeouts under load: kept, but said
     }
     return new double[] {count, rate};
+  }
+
+  /**
+   * Proves that a refresh run chained: each session's first refresh token, presented again after
+   * the run, must be refused on both stacks once its session moved on by two generations (the
+   * original then holds a promoted child, Hallpass a newer parent: a replay is theft). A script
+   * that kept presenting the first token would be answered 200 every time by both (the original's
+   * lazy refresh and Hallpass's retry rule write nothing), and look faster than it is. At least
+   * half must be refused: a session whose answer was lost to a timeout may have moved less.
+   */
+  private static String checkChainAdvanced(HttpClient client, App app, List<String> firstTokens)
+      throws IOException, InterruptedException {
+    int refused = 0;
+    for (String line : firstTokens) {
+      HttpResponse<String> r =
+          client.send(
+              refreshRequest(app.base, line.split(" ")), HttpResponse.BodyHandlers.ofString());
+      if (r.statusCode() == 401) {
+        refused++;
+      }
+    }
+    String check =
+        "check: "
+            + refused
+            + " of "
+            + firstTokens.size()
+            + " first-generation refresh tokens refused after the run (the chain advanced)";
+    if (refused * 2 < firstTokens.size()) {
+      throw new IllegalStateException(
+          app.stack + ": the refresh run did not chain (" + check.substring(7) + ")");
+    }
+    return check;
   }
 
   // ---- processes ------------------------------------------------------------------------------
