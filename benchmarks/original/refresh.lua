@@ -10,6 +10,8 @@
 -- the chain a browser makes, refreshing again before it uses the new access token. A session
 -- whose answer is lost (a socket error) leaves the rotation; if none is left, requests go without
 -- a token and come back 401, which the run reports as non-2xx answers.
+-- wrk calls request() once before the run to test the script (its pipelining check): that
+-- session is taken from the queue but never sent, so it too leaves the rotation.
 local queue, head, tail = {}, 1, 0
 
 function init(args)
