@@ -10,6 +10,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,8 @@ import java.util.Objects;
  *       {@code {"status":"OK"}});
  *   <li>any other request passes on; a {@link HallpassException} thrown by the application (also
  *       when wrapped in another exception) is answered by {@link HallpassWeb#sendErrorResponse}, if
- *       the response is not committed yet.
+ *       the response is not committed yet; an {@link InvalidClaimException} likewise by {@link
+ *       HallpassWeb#sendInvalidClaimResponse} (403).
  * </ul>
  *
  * <p>Map it to {@code /*}, after any CORS filter. Other methods on the two endpoints get 405.
@@ -87,13 +89,22 @@ public final class HallpassFilter implements Filter {
         if (refresh) {
           w.refreshSession(req, res);
         } else {
-          w.getSession(req, res, true).revokeSession();
+          // Signing out must work whatever claims the session fails.
+          w.getSession(req, res, true, true, List.of()).revokeSession();
         }
         WebEngine.write(res, 200, Transport.json("status", "OK"));
       }
     } catch (IOException | ServletException | RuntimeException e) {
+      if (res.isCommitted()) {
+        throw e;
+      }
+      InvalidClaimException invalid = findInvalidClaim(e);
+      if (invalid != null) {
+        w.sendInvalidClaimResponse(invalid, req, res);
+        return;
+      }
       HallpassException error = find(e);
-      if (error == null || res.isCommitted()) {
+      if (error == null) {
         throw e;
       }
       w.sendErrorResponse(error, req, res);
@@ -105,6 +116,16 @@ public final class HallpassFilter implements Filter {
     for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
       if (t instanceof HallpassException) {
         return (HallpassException) t;
+      }
+    }
+    return null;
+  }
+
+  /** The invalid-claim failure in an exception's cause chain, if any. */
+  static InvalidClaimException findInvalidClaim(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof InvalidClaimException i) {
+        return i;
       }
     }
     return null;

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -23,6 +24,7 @@ final class WebEngine implements HallpassWeb {
   private final int sessionExpiredStatus;
   private final AntiCsrfMode antiCsrf;
   private final TokenTransfer allowed;
+  private final Claims claims;
 
   WebEngine(
       Hallpass engine,
@@ -30,13 +32,15 @@ final class WebEngine implements HallpassWeb {
       Transport transport,
       int sessionExpiredStatus,
       AntiCsrfMode antiCsrf,
-      TokenTransfer allowed) {
+      TokenTransfer allowed,
+      Claims claims) {
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
     this.sessionExpiredStatus = sessionExpiredStatus;
     this.antiCsrf = antiCsrf;
     this.allowed = allowed;
+    this.claims = claims;
   }
 
   @Override
@@ -47,6 +51,54 @@ final class WebEngine implements HallpassWeb {
 
   @Override
   public Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired) {
+    return getSession(req, res, enableCsrfProtection, sessionRequired, claims.global);
+  }
+
+  @Override
+  public Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired,
+      List<ClaimValidator> claimValidators) {
+    List<ClaimValidator> validators = List.copyOf(claimValidators);
+    ResponseBoundSession s = verify(req, res, enableCsrfProtection, sessionRequired);
+    if (s != null) {
+      claims.check(s, validators);
+    }
+    return s;
+  }
+
+  @Override
+  public void assertClaims(Session session, List<ClaimValidator> claimValidators) {
+    claims.check(bound(session), List.copyOf(claimValidators));
+  }
+
+  @Override
+  public void fetchAndSetClaim(Session session, SessionClaim claim) {
+    claims.fetchAndSet(bound(session), claim);
+  }
+
+  @Override
+  public List<ClaimValidator> globalClaimValidators() {
+    return claims.global;
+  }
+
+  private static ResponseBoundSession bound(Session session) {
+    if (session instanceof ResponseBoundSession r) {
+      return r;
+    }
+    throw new IllegalArgumentException(
+        "session must be one HallpassWeb returned for this request (getSession, createNewSession "
+            + "or refreshSession)");
+  }
+
+  /** The request's session without claim checks; null when none is required and none came. */
+  ResponseBoundSession verify(
       HttpServletRequest req,
       HttpServletResponse res,
       boolean enableCsrfProtection,

@@ -49,11 +49,27 @@ final class TestApp implements AutoCloseable {
   final URI base;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** An extra application route: what a servlet would do with the web layer. */
+  interface Route {
+    Map<String, Object> serve(HallpassWeb web, HttpServletRequest req, HttpServletResponse res)
+        throws Exception;
+  }
+
   private TestApp(
       UnaryOperator<Hallpass.Builder> engineSettings,
       UnaryOperator<HallpassWeb.Builder> webSettings,
       int requestHeaderSize,
       String contextPath)
+      throws Exception {
+    this(engineSettings, webSettings, requestHeaderSize, contextPath, Map.of());
+  }
+
+  private TestApp(
+      UnaryOperator<Hallpass.Builder> engineSettings,
+      UnaryOperator<HallpassWeb.Builder> webSettings,
+      int requestHeaderSize,
+      String contextPath,
+      Map<String, Route> routes)
       throws Exception {
     // The store shares the engine's clock: refresh decisions and expiry use the store's time.
     engine =
@@ -75,7 +91,7 @@ final class TestApp implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(contextPath);
     context.addFilter(new FilterHolder(web.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new AppServlet(web)), "/*");
+    context.addServlet(new ServletHolder(new AppServlet(web, routes)), "/*");
     server.setHandler(context);
     server.start();
     base =
@@ -93,6 +109,12 @@ final class TestApp implements AutoCloseable {
       UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
       throws Exception {
     return new TestApp(engine, web, 8 * 1024, "/");
+  }
+
+  /** An app with extra routes (paths such as "/api/x"), insecure cookies added to the settings. */
+  static TestApp start(UnaryOperator<HallpassWeb.Builder> web, Map<String, Route> routes)
+      throws Exception {
+    return new TestApp(b -> b, b -> web.apply(b.allowInsecureCookies()), 8 * 1024, "/", routes);
   }
 
   static TestApp start(
@@ -130,9 +152,11 @@ final class TestApp implements AutoCloseable {
   /** The application under test: what a user of hallpass-servlet writes. */
   private static final class AppServlet extends HttpServlet {
     private final transient HallpassWeb web;
+    private final transient Map<String, Route> routes;
 
-    AppServlet(HallpassWeb web) {
+    AppServlet(HallpassWeb web, Map<String, Route> routes) {
       this.web = web;
+      this.routes = routes;
     }
 
     @Override
@@ -193,8 +217,18 @@ final class TestApp implements AutoCloseable {
         case "/api/plain-failure":
           throw new IllegalStateException("not a Hallpass error");
         default:
-          res.sendError(404);
-          return;
+          Route route = routes.get(path);
+          if (route == null) {
+            res.sendError(404);
+            return;
+          }
+          try {
+            out.putAll(route.serve(web, req, res));
+          } catch (IOException | ServletException | RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new ServletException(e);
+          }
       }
       res.setContentType("application/json");
       res.getWriter().write(JSON.writeValueAsString(out));
