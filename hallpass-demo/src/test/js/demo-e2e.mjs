@@ -5,7 +5,7 @@
 //       <scenario>...
 //
 // scenario: "cookie" or "header" (the whole page in that mode), "everywhere", "expiry", "theft",
-// "tabs".
+// "tabs", "claims", "claims-header".
 // Protocol on stdout: "LOG <text>", "ADVANCE <seconds>" (the test moves the server's clock, then
 // answers "OK" on stdin), and finally "RESULT <json>". No token ever leaves this script.
 import { chromium } from "playwright-core";
@@ -366,7 +366,69 @@ async function tabs() {
   return r;
 }
 
-const SCENARIOS = { everywhere: signOutEverywhere, expiry, theft, tabs };
+/** The SDK's own verdict on st-ev from the token it holds: the reasons of failed validators. */
+function sdkValidatesEmailVerified(page) {
+  return page.evaluate(async () => {
+    const claim = new supertokens.BooleanClaim({ id: "st-ev", refresh: async () => {} });
+    const errors = await supertokens.validateClaims(() => [claim.validators.isTrue()]);
+    return errors.map((e) => e.id + ": " + e.reason.message);
+  });
+}
+
+/**
+ * The members area needs st-ev true: the first call gets 403 "invalid claim", which the SDK reports
+ * (API_INVALID_CLAIM) and the page shows; after "Verify my email" flips the server-side value, the
+ * next call goes through and brings a new access token with st-ev true.
+ */
+async function claims(mode, user) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const calls = recordCalls(page);
+  const r = {};
+  startAudit();
+  await signIn(page, mode, user);
+  resetCalls(calls);
+  await clearPageLog(page);
+
+  await page.click("#call-members");
+  await page.locator("#claim-problem").waitFor({ timeout: TIMEOUT });
+  await page.locator("#email-verified", { hasText: "no" }).waitFor({ timeout: TIMEOUT });
+  r.refusedCalls = [...calls];
+  r.refusedLog = await pageLog(page);
+  r.claimInTokenBefore = (await accessTokenClaims(context, mode))["st-ev"].v;
+  r.sdkErrorsBefore = await sdkValidatesEmailVerified(page);
+  r.membersResultBefore = await page.textContent("#members-result");
+
+  resetCalls(calls);
+  await clearPageLog(page);
+  await page.click("#verify-email");
+  await page.locator("#members-result", { hasText: user }).waitFor({ timeout: TIMEOUT });
+  await page.locator("#email-verified", { hasText: "yes" }).waitFor({ timeout: TIMEOUT });
+  r.recoveredCalls = [...calls];
+  r.recoveredCallsWithTokens = [...calls.withTokens];
+  r.recoveredLog = await pageLog(page);
+  r.claimProblemShown = await page.isVisible("#claim-problem");
+  r.claimInTokenAfter = (await accessTokenClaims(context, mode))["st-ev"].v;
+  r.sdkErrorsAfter = await sdkValidatesEmailVerified(page);
+
+  // The value now stays in the payload, also across a refresh: no new token, no re-fetch needed.
+  await advanceServerClock(Number(validitySeconds) + 1);
+  resetCalls(calls);
+  await page.click("#call-members");
+  await page.locator("#members-result", { hasText: user }).waitFor({ timeout: TIMEOUT });
+  await page.waitForLoadState("networkidle");
+  r.afterRefreshCalls = [...calls];
+  r.claimAfterRefresh = (await accessTokenClaims(context, mode))["st-ev"].v;
+  await auditLog(page);
+  auditResult(r);
+  await context.close();
+  return r;
+}
+
+const SCENARIOS = {
+  everywhere: signOutEverywhere, expiry, theft, tabs,
+  claims: () => claims("cookie", "erin"), "claims-header": () => claims("header", "frank"),
+};
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",

@@ -58,6 +58,11 @@ function rememberHandle(frontToken) {
   }
 }
 
+// "Email verified" as the SDK reads it from the access token ("st-ev": {"v": true, "t": ms}).
+// refresh() is what the SDK's validateClaims() calls for a missing or too old value; this page
+// instead lets the server re-fetch the value on the next claim-gated call.
+const EmailVerifiedClaim = new supertokens.BooleanClaim({ id: "st-ev", refresh: async () => {} });
+
 supertokens.init({
   apiDomain: location.origin,
   apiBasePath: "/auth",
@@ -72,6 +77,13 @@ supertokens.init({
       sessionEnded(event.sessionExpiredOrRevoked);
     } else if (event.action === "REFRESH_SESSION" || event.action === "ACCESS_TOKEN_PAYLOAD_UPDATED") {
       showPayload();
+    } else if (event.action === "API_INVALID_CLAIM") {
+      // A 403 "invalid claim": the server says which claim failed and why.
+      const reasons = event.claimValidationErrors.map((e) => e.id + " (" + e.reason.message + ")");
+      log("claim failed: " + reasons.join(", "));
+      if (event.claimValidationErrors.some((e) => e.id === "st-ev")) {
+        $("claim-problem").hidden = false;
+      }
     }
   },
 });
@@ -175,6 +187,8 @@ async function showPayload() {
   const payload = await supertokens.getAccessTokenPayloadSecurely();
   $("payload").textContent = JSON.stringify(payload, null, 2);
   accessTokenExpiry = payload.exp * 1000;
+  const verified = await supertokens.getClaimValue({ claim: EmailVerifiedClaim });
+  $("email-verified").textContent = verified === undefined ? "unknown" : verified ? "yes" : "no";
   if (document.activeElement !== $("claims")) {
     const claims = Object.fromEntries(Object.entries(payload)
       .filter(([name]) => !SESSION_CLAIMS.includes(name)));
@@ -219,6 +233,18 @@ $("signin-form").addEventListener("submit", run(async () => {
 }));
 $("call-api").addEventListener("click", run(async () => {
   $("api-result").textContent = JSON.stringify(await api("GET", "/api/me"), null, 2);
+}));
+/** The claim-gated call; a 403 leaves the SDK's API_INVALID_CLAIM event to explain. */
+async function callMembers() {
+  $("members-result").textContent = "";
+  $("members-result").textContent = JSON.stringify(await api("GET", "/api/members"), null, 2);
+  $("claim-problem").hidden = true;
+}
+$("call-members").addEventListener("click", run(callMembers));
+$("verify-email").addEventListener("click", run(async () => {
+  await api("POST", "/api/verify-email");
+  // The server re-fetches st-ev on this call, finds it true and sends a new access token.
+  await callMembers();
 }));
 $("save-data").addEventListener("click", run(async () => {
   let data;

@@ -6,6 +6,8 @@ import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
 import dev.hallpass.SessionInformation;
+import dev.hallpass.servlet.BooleanClaim;
+import dev.hallpass.servlet.ClaimValidator;
 import dev.hallpass.servlet.HallpassWeb;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,6 +17,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The demo's JSON API: the part an application writes itself. Sign-in takes only a user name
@@ -31,6 +35,16 @@ final class DemoApi extends HttpServlet {
   private final transient HallpassWeb web;
   private final transient Hallpass engine;
   private final transient SessionEndings endings;
+
+  /** The demo's stand-in for a user store's "email verified" column. */
+  private final transient Set<String> verifiedEmails = ConcurrentHashMap.newKeySet();
+
+  /**
+   * "Email verified" in the access token ({@code "st-ev": {"v": ..., "t": ...}}), fetched from the
+   * stand-in store when missing or failing; the members area requires it true.
+   */
+  private final transient ClaimValidator emailVerified =
+      BooleanClaim.emailVerified(verifiedEmails::contains).isTrue();
 
   DemoApi(HallpassWeb web, SessionEndings endings) {
     this.web = web;
@@ -62,6 +76,12 @@ final class DemoApi extends HttpServlet {
         break;
       case "POST /signout-everywhere":
         signOutEverywhere(req, res);
+        break;
+      case "GET /members":
+        members(req, res);
+        break;
+      case "POST /verify-email":
+        verifyEmail(req, res);
         break;
       case "GET /session-ending":
         sessionEnding(req, res);
@@ -107,6 +127,27 @@ final class DemoApi extends HttpServlet {
     out.put("jwtPayload", s.getJWTPayload());
     out.put("accessTokenExpiresAt", s.getAccessTokenExpiry().toString());
     send(res, out);
+  }
+
+  /**
+   * The claim-gated API: only for a verified email address. Without one the web layer answers 403
+   * {@code {"message":"invalid claim","claimValidationErrors":[{"id":"st-ev",...}]}}, which the SDK
+   * reports to the page as an API_INVALID_CLAIM event.
+   */
+  private void members(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Session s = web.getSession(req, res, true, true, List.of(emailVerified));
+    send(res, Map.of("userId", s.getUserId(), "message", "Welcome to the members area"));
+  }
+
+  /**
+   * "Verifies" the user's email address: flips the stand-in store only. The session is left as it
+   * is on purpose: the next claim-gated call finds {@code st-ev} false, re-fetches it, and goes
+   * through with a new access token, as it would after a change made anywhere else.
+   */
+  private void verifyEmail(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Session s = web.getSession(req, res, true);
+    verifiedEmails.add(s.getUserId());
+    send(res, Map.of("verified", true));
   }
 
   private void updateSessionData(HttpServletRequest req, HttpServletResponse res)

@@ -4,13 +4,17 @@ import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
 import dev.hallpass.servlet.AntiCsrfMode;
+import dev.hallpass.servlet.ClaimValidator;
 import dev.hallpass.servlet.HallpassWeb;
+import dev.hallpass.servlet.InvalidClaimException;
+import dev.hallpass.servlet.SessionClaim;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -143,6 +147,42 @@ final class SessionEndings {
       } catch (HallpassException e) {
         throw seen(e);
       }
+    }
+
+    @Override
+    public Session getSession(
+        HttpServletRequest req,
+        HttpServletResponse res,
+        boolean enableCsrfProtection,
+        boolean sessionRequired,
+        List<ClaimValidator> claimValidators) {
+      try {
+        return web.getSession(req, res, enableCsrfProtection, sessionRequired, claimValidators);
+      } catch (HallpassException e) {
+        throw seen(e);
+      }
+    }
+
+    @Override
+    public void assertClaims(Session session, List<ClaimValidator> claimValidators) {
+      web.assertClaims(session, claimValidators);
+    }
+
+    @Override
+    public void fetchAndSetClaim(Session session, SessionClaim claim) {
+      web.fetchAndSetClaim(session, claim);
+    }
+
+    @Override
+    public List<ClaimValidator> globalClaimValidators() {
+      return web.globalClaimValidators();
+    }
+
+    @Override
+    public void sendInvalidClaimResponse(
+        InvalidClaimException error, HttpServletRequest req, HttpServletResponse res)
+        throws IOException {
+      web.sendInvalidClaimResponse(error, req, res);
     }
 
     @Override

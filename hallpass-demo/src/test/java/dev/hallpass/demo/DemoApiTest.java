@@ -112,6 +112,30 @@ class DemoApiTest {
   }
 
   @Test
+  void members_needEmailVerified_andPassAfterVerifyEmail() throws Exception {
+    HttpClient c = browser();
+    send(c, "POST", "api/signin", "{\"userName\":\"gina\"}");
+
+    HttpResponse<String> refused = send(c, "GET", "api/members", null);
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body())
+        .isEqualTo(
+            "{\"message\":\"invalid claim\",\"claimValidationErrors\":[{\"id\":\"st-ev\","
+                + "\"reason\":{\"message\":\"wrong value\",\"expectedValue\":true,"
+                + "\"actualValue\":false}}]}");
+    assertThat(send(c, "GET", "api/me", null).statusCode())
+        .as("other APIs need no claim")
+        .isEqualTo(200);
+
+    HttpResponse<String> verify = send(c, "POST", "api/verify-email", null);
+    assertThat(verify.statusCode()).as("reachable unverified").isEqualTo(200);
+    HttpResponse<String> members = send(c, "GET", "api/members", null);
+    assertThat(members.statusCode()).isEqualTo(200);
+    assertThat(members.body()).contains("\"userId\":\"gina\"");
+    assertThat(members.headers().firstValue("front-token")).as("new payload sent").isPresent();
+  }
+
+  @Test
   void signIn_needsAUserNameOfOneTo64Characters() throws Exception {
     HttpClient c = browser();
     for (String body :

@@ -198,6 +198,49 @@ class DemoBrowserTest {
     assertNoTokenInTheLog(r);
   }
 
+  @Test
+  void claimGatedPage_refusedWithInvalidClaim_recoversAfterEmailVerified() throws Exception {
+    JsonNode results = run(AntiCsrfMode.NONE, "claims", "claims-header");
+    for (String scenario : List.of("claims", "claims-header")) {
+      JsonNode r = results.get(scenario);
+      assertThat(strings(r.get("refusedCalls")))
+          .as(scenario)
+          .containsExactly("GET /api/members 403");
+      assertThat(strings(r.get("refusedLog")))
+          .as(
+              "%s: the SDK surfaces the 403 as API_INVALID_CLAIM with the server's reasons",
+              scenario)
+          .containsExactly(
+              "GET /api/members → 403 \"invalid claim\" (new access token)",
+              "SDK event: ACCESS_TOKEN_PAYLOAD_UPDATED",
+              "SDK event: API_INVALID_CLAIM",
+              "claim failed: st-ev (wrong value)",
+              "failed: invalid claim");
+      assertThat(r.get("claimInTokenBefore").asBoolean()).as(scenario).isFalse();
+      assertThat(strings(r.get("sdkErrorsBefore")))
+          .as("%s: the SDK reads the claim format", scenario)
+          .containsExactly("st-ev: wrong value");
+      assertThat(r.get("membersResultBefore").asText()).isEmpty();
+
+      assertThat(strings(r.get("recoveredCalls")))
+          .as(scenario)
+          .containsExactly("POST /api/verify-email 200", "GET /api/members 200");
+      assertThat(strings(r.get("recoveredCallsWithTokens")))
+          .as("%s: the re-fetched claim comes in a new access token", scenario)
+          .containsExactly("GET /api/members 200");
+      assertThat(r.get("claimProblemShown").asBoolean()).as(scenario).isFalse();
+      assertThat(r.get("claimInTokenAfter").asBoolean()).as(scenario).isTrue();
+      assertThat(strings(r.get("sdkErrorsAfter"))).as(scenario).isEmpty();
+
+      assertThat(strings(r.get("afterRefreshCalls")))
+          .as("%s: the claim survives the refresh", scenario)
+          .containsExactly(
+              "GET /api/members 401", "POST /auth/session/refresh 200", "GET /api/members 200");
+      assertThat(r.get("claimAfterRefresh").asBoolean()).as(scenario).isTrue();
+      assertNoTokenInTheLog(r);
+    }
+  }
+
   /** The page's log never held a token value the browser had (and some were checked). */
   private static void assertNoTokenInTheLog(JsonNode r) {
     assertThat(r.get("tokensChecked").asInt()).as("token values looked for").isPositive();

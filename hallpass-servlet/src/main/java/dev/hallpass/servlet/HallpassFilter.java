@@ -10,6 +10,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,8 @@ import java.util.Objects;
  *       {@code {"status":"OK"}});
  *   <li>any other request passes on; a {@link HallpassException} thrown by the application (also
  *       when wrapped in another exception) is answered by {@link HallpassWeb#sendErrorResponse}, if
- *       the response is not committed yet.
+ *       the response is not committed yet; an {@link InvalidClaimException} likewise by {@link
+ *       HallpassWeb#sendInvalidClaimResponse} (403).
  * </ul>
  *
  * <p>Map it to {@code /*}, after any CORS filter. Other methods on the two endpoints get 405, and a
@@ -110,7 +112,8 @@ public final class HallpassFilter implements Filter {
         w.refreshSession(req, res);
         WebEngine.write(res, 200, Transport.json("status", "OK"));
       } else {
-        w.getSession(req, res, true).revokeSession();
+        // Signing out must work whatever claims the session fails.
+        w.getSession(req, res, true, true, List.of()).revokeSession();
         WebEngine.write(res, 200, Transport.json("status", "OK"));
       }
     } catch (IOException | ServletException | RuntimeException e) {
@@ -121,6 +124,11 @@ public final class HallpassFilter implements Filter {
         // 200 without a front-token: the SDK keeps its session (a 401 would end it). The
         // Set-Cookie headers clearing the older domain's cookies are already on the response.
         WebEngine.write(res, 200, Transport.json("message", DUPLICATES_CLEARED));
+        return;
+      }
+      InvalidClaimException invalid = find(e, InvalidClaimException.class);
+      if (invalid != null) {
+        w.sendInvalidClaimResponse(invalid, req, res);
         return;
       }
       HallpassException error = find(e, HallpassException.class);

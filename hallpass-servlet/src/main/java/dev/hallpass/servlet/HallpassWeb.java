@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +34,13 @@ import java.util.regex.Pattern;
  * which answers them (or call {@link #sendErrorResponse}): UNAUTHORISED, TRY_REFRESH_TOKEN and
  * TOKEN_THEFT_DETECTED with the session-expired status (401 by default) and a JSON {@code message};
  * GENERAL_ERROR with 500 and no details.
+ *
+ * <p>Claims: values such as "email verified" or roles kept in the access-token payload ({@link
+ * BooleanClaim}, {@link SetClaim}) and required with {@link ClaimValidator}s, globally ({@link
+ * Builder#requireClaims}) or per call ({@link #getSession(HttpServletRequest, HttpServletResponse,
+ * boolean, boolean, List)}). A failure is an {@link InvalidClaimException}, which the filter
+ * answers with 403 {@code {"message":"invalid claim","claimValidationErrors":[...]}} as the SDKs
+ * expect.
  */
 public interface HallpassWeb {
 
@@ -79,6 +87,66 @@ public interface HallpassWeb {
       HttpServletResponse res,
       boolean enableCsrfProtection,
       boolean sessionRequired);
+
+  /**
+   * The request's session, checked against the given claim validators instead of the global ones
+   * (pass {@code List.of()} to skip claims, e.g. on the endpoint that verifies an email address;
+   * add to {@link #globalClaimValidators()} to extend them). Otherwise as {@link
+   * #getSession(HttpServletRequest, HttpServletResponse, boolean, boolean)}.
+   *
+   * <p>A validator whose claim is missing from the payload, older than its max age, or failing has
+   * the claim re-fetched (at most once per claim and request); fetched values are merged into the
+   * session's payload and the new access token is sent, also when a claim still fails. So a client
+   * recovers on its next request once the value changes server-side.
+   *
+   * @throws InvalidClaimException when a validator fails after re-fetching
+   * @throws HallpassException as the four-argument form
+   */
+  Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired,
+      List<ClaimValidator> claimValidators);
+
+  /**
+   * Checks a session this layer returned (for instance one verified earlier in the request without
+   * claims) against claim validators, as {@link #getSession(HttpServletRequest,
+   * HttpServletResponse, boolean, boolean, List)} does. Call it before writing the response body.
+   *
+   * @throws InvalidClaimException when a validator fails after re-fetching
+   * @throws IllegalArgumentException for a session not returned by this layer
+   */
+  void assertClaims(Session session, List<ClaimValidator> claimValidators);
+
+  /**
+   * Fetches a claim's value now and stores it in the session's payload, sending the new access
+   * token: for an endpoint where the value just changed (say, after email verification) or one the
+   * frontend calls to refresh a claim. A null value from the fetcher leaves the payload as it is.
+   *
+   * @throws IllegalArgumentException for a session not returned by this layer
+   */
+  void fetchAndSetClaim(Session session, SessionClaim claim);
+
+  /** The claim validators every {@code getSession} without its own list applies. */
+  List<ClaimValidator> globalClaimValidators();
+
+  /**
+   * Answers failed claims: 403 {@code {"message":"invalid claim","claimValidationErrors":[{"id":
+   * ..., "reason": {...}}]}}, the format of supertokens-node that the frontend SDKs read.
+   *
+   * @throws IllegalStateException if the response is already committed
+   */
+  default void sendInvalidClaimResponse(
+      InvalidClaimException error, HttpServletRequest req, HttpServletResponse res)
+      throws IOException {
+    if (res.isCommitted()) {
+      throw new IllegalStateException(
+          "cannot answer an invalid claim: the response is already committed", error);
+    }
+    res.resetBuffer();
+    WebEngine.write(res, InvalidClaimException.STATUS, Claims.responseBody(error));
+  }
 
   /**
    * Signs a user in: creates a session and sends its tokens, in header mode when the request asks
@@ -173,6 +241,7 @@ public interface HallpassWeb {
     private AntiCsrfMode antiCsrf;
     private TokenTransfer tokenTransfer = TokenTransfer.ANY;
     private Clock clock = Clock.systemUTC();
+    private final List<ClaimValidator> claimValidators = new ArrayList<>();
 
     private Builder(Hallpass hallpass) {
       this.hallpass = Objects.requireNonNull(hallpass, "hallpass");
@@ -324,7 +393,22 @@ public interface HallpassWeb {
       return this;
     }
 
-    /** The clock for cookie expiry dates. Default {@link Clock#systemUTC()}. */
+    /**
+     * Claim validators every {@code getSession} applies unless given its own list. Adds to those
+     * given before. Default none.
+     */
+    public Builder requireClaims(ClaimValidator... validators) {
+      Objects.requireNonNull(validators, "requireClaims");
+      for (ClaimValidator v : validators) {
+        claimValidators.add(Objects.requireNonNull(v, "requireClaims"));
+      }
+      return this;
+    }
+
+    /**
+     * The clock for cookie expiry dates and claim times ({@code "t"}, max age). Default {@link
+     * Clock#systemUTC()}.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -423,7 +507,8 @@ public interface HallpassWeb {
           sessionExpiredStatusCode,
           mode,
           tokenTransfer,
-          clock);
+          clock,
+          new Claims(clock, claimValidators));
     }
 
     /** RFC 6265 ignores a leading dot: ".example.com" and "example.com" are the same Domain. */

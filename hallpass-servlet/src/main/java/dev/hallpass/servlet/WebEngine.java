@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -27,6 +28,7 @@ final class WebEngine implements HallpassWeb {
   private final TokenTransfer allowed;
   private final Clock clock;
   private final AtomicLong nextDuplicateWarning = new AtomicLong(Long.MIN_VALUE);
+  private final Claims claims;
 
   WebEngine(
       Hallpass engine,
@@ -35,7 +37,8 @@ final class WebEngine implements HallpassWeb {
       int sessionExpiredStatus,
       AntiCsrfMode antiCsrf,
       TokenTransfer allowed,
-      Clock clock) {
+      Clock clock,
+      Claims claims) {
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
@@ -43,6 +46,7 @@ final class WebEngine implements HallpassWeb {
     this.antiCsrf = antiCsrf;
     this.allowed = allowed;
     this.clock = clock;
+    this.claims = claims;
   }
 
   @Override
@@ -53,6 +57,54 @@ final class WebEngine implements HallpassWeb {
 
   @Override
   public Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired) {
+    return getSession(req, res, enableCsrfProtection, sessionRequired, claims.global);
+  }
+
+  @Override
+  public Session getSession(
+      HttpServletRequest req,
+      HttpServletResponse res,
+      boolean enableCsrfProtection,
+      boolean sessionRequired,
+      List<ClaimValidator> claimValidators) {
+    List<ClaimValidator> validators = List.copyOf(claimValidators);
+    ResponseBoundSession s = verify(req, res, enableCsrfProtection, sessionRequired);
+    if (s != null) {
+      claims.check(s, validators);
+    }
+    return s;
+  }
+
+  @Override
+  public void assertClaims(Session session, List<ClaimValidator> claimValidators) {
+    claims.check(bound(session), List.copyOf(claimValidators));
+  }
+
+  @Override
+  public void fetchAndSetClaim(Session session, SessionClaim claim) {
+    claims.fetchAndSet(bound(session), claim);
+  }
+
+  @Override
+  public List<ClaimValidator> globalClaimValidators() {
+    return claims.global;
+  }
+
+  private static ResponseBoundSession bound(Session session) {
+    if (session instanceof ResponseBoundSession r) {
+      return r;
+    }
+    throw new IllegalArgumentException(
+        "session must be one HallpassWeb returned for this request (getSession, createNewSession "
+            + "or refreshSession)");
+  }
+
+  /** The request's session without claim checks; null when none is required and none came. */
+  ResponseBoundSession verify(
       HttpServletRequest req,
       HttpServletResponse res,
       boolean enableCsrfProtection,

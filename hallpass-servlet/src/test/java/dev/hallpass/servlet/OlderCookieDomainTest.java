@@ -7,6 +7,7 @@ import dev.hallpass.HallpassException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -178,6 +179,31 @@ class OlderCookieDomainTest {
         boolean enableCsrfProtection,
         boolean sessionRequired) {
       return web.getSession(req, res, enableCsrfProtection, sessionRequired);
+    }
+
+    @Override
+    public dev.hallpass.Session getSession(
+        HttpServletRequest req,
+        HttpServletResponse res,
+        boolean enableCsrfProtection,
+        boolean sessionRequired,
+        List<ClaimValidator> claimValidators) {
+      return web.getSession(req, res, enableCsrfProtection, sessionRequired, claimValidators);
+    }
+
+    @Override
+    public void assertClaims(dev.hallpass.Session session, List<ClaimValidator> claimValidators) {
+      web.assertClaims(session, claimValidators);
+    }
+
+    @Override
+    public void fetchAndSetClaim(dev.hallpass.Session session, SessionClaim claim) {
+      web.fetchAndSetClaim(session, claim);
+    }
+
+    @Override
+    public List<ClaimValidator> globalClaimValidators() {
+      return web.globalClaimValidators();
     }
 
     @Override

@@ -57,13 +57,20 @@ final class TestApp implements AutoCloseable {
   final URI base;
   private final HttpClient http = HttpClient.newHttpClient();
 
+  /** An extra application route: what a servlet would do with the web layer. */
+  interface Route {
+    Map<String, Object> serve(HallpassWeb web, HttpServletRequest req, HttpServletResponse res)
+        throws Exception;
+  }
+
   private TestApp(
       Function<Clock, SessionStore> storeFactory,
       UnaryOperator<Hallpass.Builder> engineSettings,
       UnaryOperator<HallpassWeb.Builder> webSettings,
       UnaryOperator<HallpassWeb> decorator,
       int requestHeaderSize,
-      String contextPath)
+      String contextPath,
+      Map<String, Route> routes)
       throws Exception {
     // The store shares the engine's clock: refresh decisions and expiry use the store's time.
     store = new CountingStore(storeFactory.apply(clock));
@@ -89,7 +96,7 @@ final class TestApp implements AutoCloseable {
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler(contextPath);
     context.addFilter(new FilterHolder(web.filter()), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new AppServlet(web)), "/*");
+    context.addServlet(new ServletHolder(new AppServlet(web, routes)), "/*");
     server.setHandler(context);
     server.start();
     base =
@@ -106,14 +113,14 @@ final class TestApp implements AutoCloseable {
   static TestApp start(
       UnaryOperator<Hallpass.Builder> engine, UnaryOperator<HallpassWeb.Builder> web)
       throws Exception {
-    return new TestApp(SessionStores::inMemory, engine, web, w -> w, 8 * 1024, "/");
+    return new TestApp(SessionStores::inMemory, engine, web, w -> w, 8 * 1024, "/", Map.of());
   }
 
   /** An app whose servlets and filter use a decorator of the built HallpassWeb. */
   static TestApp startDecorated(
       UnaryOperator<HallpassWeb.Builder> web, UnaryOperator<HallpassWeb> decorator)
       throws Exception {
-    return new TestApp(SessionStores::inMemory, b -> b, web, decorator, 8 * 1024, "/");
+    return new TestApp(SessionStores::inMemory, b -> b, web, decorator, 8 * 1024, "/", Map.of());
   }
 
   /** An app on the given store (the factory gets the test clock). */
@@ -122,14 +129,27 @@ final class TestApp implements AutoCloseable {
       UnaryOperator<HallpassWeb.Builder> web,
       int requestHeaderSize)
       throws Exception {
-    return new TestApp(store, b -> b, web, w -> w, requestHeaderSize, "/");
+    return new TestApp(store, b -> b, web, w -> w, requestHeaderSize, "/", Map.of());
+  }
+
+  /** An app with extra routes (paths such as "/api/x"), insecure cookies added to the settings. */
+  static TestApp start(UnaryOperator<HallpassWeb.Builder> web, Map<String, Route> routes)
+      throws Exception {
+    return new TestApp(
+        SessionStores::inMemory,
+        b -> b,
+        b -> web.apply(b.allowInsecureCookies()),
+        w -> w,
+        8 * 1024,
+        "/",
+        routes);
   }
 
   static TestApp start(
       UnaryOperator<HallpassWeb.Builder> web, int requestHeaderSize, String contextPath)
       throws Exception {
     return new TestApp(
-        SessionStores::inMemory, b -> b, web, w -> w, requestHeaderSize, contextPath);
+        SessionStores::inMemory, b -> b, web, w -> w, requestHeaderSize, contextPath, Map.of());
   }
 
   @Override
@@ -161,9 +181,11 @@ final class TestApp implements AutoCloseable {
   /** The application under test: what a user of hallpass-servlet writes. */
   private static final class AppServlet extends HttpServlet {
     private final transient HallpassWeb web;
+    private final transient Map<String, Route> routes;
 
-    AppServlet(HallpassWeb web) {
+    AppServlet(HallpassWeb web, Map<String, Route> routes) {
       this.web = web;
+      this.routes = routes;
     }
 
     @Override
@@ -256,8 +278,18 @@ final class TestApp implements AutoCloseable {
         case "/api/plain-failure":
           throw new IllegalStateException("not a Hallpass error");
         default:
-          res.sendError(404);
-          return;
+          Route route = routes.get(path);
+          if (route == null) {
+            res.sendError(404);
+            return;
+          }
+          try {
+            out.putAll(route.serve(web, req, res));
+          } catch (IOException | ServletException | RuntimeException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new ServletException(e);
+          }
       }
       res.setContentType("application/json");
       res.getWriter().write(JSON.writeValueAsString(out));

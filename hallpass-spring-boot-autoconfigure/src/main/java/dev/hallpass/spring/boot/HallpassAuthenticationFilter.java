@@ -9,6 +9,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Collection;
+import java.util.List;
 import java.util.function.Function;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.context.SecurityContext;
@@ -54,7 +55,9 @@ final class HallpassAuthenticationFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     Session session = null;
     try {
-      session = web.getSession(request, response, antiCsrfCheck, false);
+      // Authentication only: claims are checked where a Session argument is resolved, so that an
+      // endpoint may opt out (say, the one that verifies an email address).
+      session = web.getSession(request, response, antiCsrfCheck, false, List.of());
     } catch (HallpassException e) {
       if (e.getType() == HallpassException.Type.GENERAL_ERROR) {
         throw e;

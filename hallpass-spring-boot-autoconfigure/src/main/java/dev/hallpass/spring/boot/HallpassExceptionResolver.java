@@ -2,6 +2,7 @@ package dev.hallpass.spring.boot;
 
 import dev.hallpass.HallpassException;
 import dev.hallpass.servlet.HallpassWeb;
+import dev.hallpass.servlet.InvalidClaimException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import org.springframework.web.servlet.ModelAndView;
  * with {@link HallpassWeb#sendErrorResponse}: the session-expired status and the SDK's JSON message
  * for credential errors, 500 {@code {"message":"internal error"}} for GENERAL_ERROR. Runs before
  * {@code @ExceptionHandler} methods, so that an application's catch-all handler cannot turn a "try
- * refresh token" into a 500.
+ * refresh token" into a 500. {@link InvalidClaimException}s get {@link
+ * HallpassWeb#sendInvalidClaimResponse} (403 {@code "invalid claim"}).
  */
 final class HallpassExceptionResolver implements HandlerExceptionResolver, Ordered {
 
@@ -28,12 +30,20 @@ final class HallpassExceptionResolver implements HandlerExceptionResolver, Order
   @Override
   public ModelAndView resolveException(
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-    HallpassException error = find(ex);
-    if (error == null || response.isCommitted()) {
+    if (response.isCommitted()) {
+      return null;
+    }
+    InvalidClaimException invalid = findInvalidClaim(ex);
+    HallpassException error = invalid == null ? find(ex) : null;
+    if (invalid == null && error == null) {
       return null;
     }
     try {
-      web.sendErrorResponse(error, request, response);
+      if (invalid != null) {
+        web.sendInvalidClaimResponse(invalid, request, response);
+      } else {
+        web.sendErrorResponse(error, request, response);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -44,6 +54,15 @@ final class HallpassExceptionResolver implements HandlerExceptionResolver, Order
   public int getOrder() {
     // After Boot's DefaultErrorAttributes (which only records the exception), before the rest.
     return Ordered.HIGHEST_PRECEDENCE + 10;
+  }
+
+  private static InvalidClaimException findInvalidClaim(Throwable t) {
+    for (int depth = 0; t != null && depth < 16; depth++, t = t.getCause()) {
+      if (t instanceof InvalidClaimException i) {
+        return i;
+      }
+    }
+    return null;
   }
 
   private static HallpassException find(Throwable t) {

@@ -21,6 +21,10 @@ import java.lang.annotation.Target;
  * <p>A request without a valid session gets the session-expired status (401 by default) with the
  * JSON body the SuperTokens SDKs understand ({@code {"message":"unauthorised"}} or {@code
  * {"message":"try refresh token"}}), and the controller is not called.
+ *
+ * <p>Claims: the session must also pass the global claim validators unless {@link #globalClaims()}
+ * is false; for other claims call {@code web.assertClaims(session, List.of(...))} in the
+ * controller.
  */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)
@@ -40,4 +44,13 @@ public @interface HallpassSession {
    * endpoints that change nothing.
    */
   boolean antiCsrf() default true;
+
+  /**
+   * Whether the session must pass the global claim validators ({@link
+   * dev.hallpass.servlet.ClaimValidator} beans, or {@code requireClaims} in a {@link
+   * HallpassWebBuilderCustomizer}). A failure gets 403 {@code {"message":"invalid claim",
+   * "claimValidationErrors":[...]}} and the controller is not called. Turn it off for endpoints a
+   * user must reach before meeting them, such as the one that verifies an email address.
+   */
+  boolean globalClaims() default true;
 }

@@ -3,6 +3,7 @@ package dev.hallpass.spring.boot;
 import static dev.hallpass.spring.boot.InvalidHallpassPropertyException.apply;
 
 import dev.hallpass.Hallpass;
+import dev.hallpass.servlet.ClaimValidator;
 import dev.hallpass.servlet.HallpassCorsFilter;
 import dev.hallpass.servlet.HallpassFilter;
 import dev.hallpass.servlet.HallpassWeb;
@@ -30,7 +31,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * {api-base-path}/signout} (registered before Spring Security's filter chain, so the two endpoints
  * are reachable whatever the application's rules; they do their own checks), and with Spring MVC:
  * {@link dev.hallpass.Session} controller arguments ({@link HallpassSession}) and the SDK's error
- * answers for {@link dev.hallpass.HallpassException}s that controllers throw.
+ * answers for {@link dev.hallpass.HallpassException}s that controllers throw. {@link
+ * ClaimValidator} beans become the web layer's global claim validators, required of {@code Session}
+ * arguments; a failure gets the SDK's 403 {@code "invalid claim"} answer.
  */
 @AutoConfiguration(after = HallpassAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -57,7 +60,8 @@ public class HallpassWebAutoConfiguration {
   HallpassWeb hallpassWeb(
       Hallpass hallpass,
       HallpassProperties properties,
-      ObjectProvider<HallpassWebBuilderCustomizer> customizers) {
+      ObjectProvider<HallpassWebBuilderCustomizer> customizers,
+      ObjectProvider<ClaimValidator> claimValidators) {
     HallpassWeb.Builder b = HallpassWeb.builder(hallpass);
     apply("hallpass.api-base-path", properties.getApiBasePath(), b::apiBasePath);
     apply(
@@ -75,6 +79,8 @@ public class HallpassWebAutoConfiguration {
               + "Only for development on http://localhost.");
       b.allowInsecureCookies();
     }
+    // ClaimValidator beans: required of every Session controller argument (see HallpassSession).
+    claimValidators.orderedStream().forEach(b::requireClaims);
     customizers.orderedStream().forEach(c -> c.customize(b));
     return InvalidHallpassPropertyException.build(b::build);
   }
