@@ -9,6 +9,8 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -554,6 +556,74 @@ final class RedisSessionStore implements SessionStore {
       }
     }
     return n;
+  }
+
+  // ---------------------------------------------------------------- re-encryption
+
+  @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    ensureOpen();
+    return await(
+            integer(
+                Script.REPLACE_IF_EQUAL,
+                keys.session(handle),
+                List.of("k", expected, replacement, "1")),
+            "re-encrypt a stored key")
+        == 1L;
+  }
+
+  @Override
+  public boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    Objects.requireNonNull(kid, "kid");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    ensureOpen();
+    // The record is one encoded field: compare its private key here, then swap the whole record
+    // only if it is still the one read (a compare-and-set on the record, retried if it changed).
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      String generation =
+          await(redis.hget(keys.signingKeys(), "k:" + kid), "re-encrypt a stored key");
+      if (generation == null) {
+        return false;
+      }
+      String field = "g:" + generation;
+      String encoded = await(redis.hget(keys.signingKeys(), field), "re-encrypt a stored key");
+      if (encoded == null) {
+        return false;
+      }
+      SigningKeyRecord k = decodeKey(encoded);
+      if (!k.kid().equals(kid)
+          || !MessageDigest.isEqual(
+              k.privateKeyPkcs8().getBytes(StandardCharsets.UTF_8),
+              expected.getBytes(StandardCharsets.UTF_8))) {
+        return false;
+      }
+      String replaced =
+          encodeKey(
+              new SigningKeyRecord(
+                  k.kid(),
+                  k.generation(),
+                  replacement,
+                  k.publicKeyX509(),
+                  k.createdAt(),
+                  k.signsFrom(),
+                  k.signsUntil()));
+      if (await(
+              integer(
+                  Script.REPLACE_IF_EQUAL,
+                  keys.signingKeys(),
+                  List.of(field, encoded, replaced, "")),
+              "re-encrypt a stored key")
+          == 1L) {
+        return true;
+      }
+    }
+    throw HallpassException.generalError(
+        "the signing key changed concurrently " + MAX_ATTEMPTS + " times during one replacement",
+        null);
   }
 
   // ---------------------------------------------------------------- life cycle

@@ -202,6 +202,22 @@ final class Script {
           return 1
           """);
 
+  /**
+   * KEYS[1] a hash; ARGV field, expected value, replacement, bump-version ('1' or ''). Replaces the
+   * field only if it holds exactly the expected value: 1 replaced, 0 not. The values are keys, so
+   * they are compared by digest, whose time says nothing about where they differ. Bumping the
+   * version makes a concurrent refresh's compare-and-set read the session again.
+   */
+  static final Script REPLACE_IF_EQUAL =
+      new Script(
+          """
+          local cur = redis.call('HGET', KEYS[1], ARGV[1])
+          if not cur or redis.sha1hex(cur) ~= redis.sha1hex(ARGV[2]) then return 0 end
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+          if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[1], 'v', 1) end
+          return 1
+          """);
+
   final String text;
   final String sha;
 
