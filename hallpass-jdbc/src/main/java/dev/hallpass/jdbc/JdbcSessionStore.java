@@ -69,13 +69,68 @@ final class JdbcSessionStore implements SessionStore {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The revocation feed (PostgreSQL, MariaDB/MySQL), or null (H2: no feed, nothing recorded). */
+  private final JdbcRevocationFeed feed;
+
   private JdbcSessionStore(
-      DataSource dataSource, AutoCloseable ownedPool, Dialect dialect, Clock clock) {
+      DataSource dataSource,
+      AutoCloseable ownedPool,
+      Dialect dialect,
+      Clock clock,
+      JdbcRevocationFeed.ConnectionOpener dedicated,
+      java.time.Duration pollInterval) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.dialect = dialect;
     this.clock = clock;
     this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
+    this.feed =
+        dialect == Dialect.H2 || dedicated == null
+            ? null
+            : new JdbcRevocationFeed(dataSource, dialect, dedicated, pollInterval);
+  }
+
+  @Override
+  public Optional<dev.hallpass.spi.RevocationFeed> revocationFeed() {
+    return Optional.ofNullable(feed);
+  }
+
+  /** The feed itself, for tests that cut its connection. */
+  JdbcRevocationFeed feed() {
+    return feed;
+  }
+
+  /**
+   * Records the revocation of these (just deleted) sessions in the deleting transaction, and on
+   * PostgreSQL sends their handles to the listening processes, delivered at commit. The insert
+   * comes last, so that its ids become visible soon after they are handed out (see the MariaDB
+   * poll).
+   */
+  private void recordRevocations(Connection c, List<String> handles) throws SQLException {
+    if (feed == null || handles.isEmpty()) {
+      return;
+    }
+    long at = clock != null ? clock.millis() : serverTimeMillis(c);
+    try (PreparedStatement ps =
+        c.prepareStatement("INSERT INTO hallpass_revocations (handle, revoked_at) VALUES (?, ?)")) {
+      for (String h : handles) {
+        ps.setString(1, h);
+        ps.setLong(2, at);
+        ps.addBatch();
+      }
+      ps.executeBatch();
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      // Payloads are limited to 8000 bytes: 100 handles (at most 64 ASCII characters) a message.
+      for (int from = 0; from < handles.size(); from += 100) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+          ps.setString(1, JdbcRevocationFeed.CHANNEL);
+          ps.setString(
+              2, String.join(",", handles.subList(from, Math.min(handles.size(), from + 100))));
+          ps.execute();
+        }
+      }
+    }
   }
 
   /**
@@ -84,6 +139,20 @@ final class JdbcSessionStore implements SessionStore {
    * clock} is the refresh clock, or null for the database server's.
    */
   static JdbcSessionStore start(DataSource dataSource, AutoCloseable ownedPool, Clock clock) {
+    return start(
+        dataSource, ownedPool, clock, dataSource::getConnection, JdbcRevocationFeed.DEFAULT_POLL);
+  }
+
+  /**
+   * As above; {@code dedicated} opens the revocation feed's own connection (null: no feed), which
+   * polls every {@code pollInterval} on MariaDB/MySQL.
+   */
+  static JdbcSessionStore start(
+      DataSource dataSource,
+      AutoCloseable ownedPool,
+      Clock clock,
+      JdbcRevocationFeed.ConnectionOpener dedicated,
+      java.time.Duration pollInterval) {
     try {
       Dialect dialect;
       // One connection for detection and migration: start-up never holds two either.
@@ -99,7 +168,7 @@ final class JdbcSessionStore implements SessionStore {
       } catch (SQLException e) {
         throw HallpassException.generalError("cannot open the session database", e);
       }
-      return new JdbcSessionStore(dataSource, ownedPool, dialect, clock);
+      return new JdbcSessionStore(dataSource, ownedPool, dialect, clock, dedicated, pollInterval);
     } catch (RuntimeException | Error e) {
       closeQuietly(ownedPool, e);
       throw e;
@@ -352,6 +421,7 @@ final class JdbcSessionStore implements SessionStore {
               ps.setString(1, handle);
               ps.executeUpdate();
             }
+            recordRevocations(c, List.of(handle)); // theft: the session's tokens die everywhere
           }
           return decision; // Keep: nothing to write
         });
@@ -392,15 +462,23 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public boolean deleteSession(String handle) {
     Objects.requireNonNull(handle, "handle");
-    return autoCommit(
-        "delete the session",
+    SqlWork<Boolean> delete =
         c -> {
+          boolean deleted;
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
             ps.setString(1, handle);
-            return ps.executeUpdate() > 0;
+            deleted = ps.executeUpdate() > 0;
           }
-        });
+          if (deleted) {
+            recordRevocations(c, List.of(handle));
+          }
+          return deleted;
+        };
+    // With a feed the deletion and its record commit together.
+    return feed == null
+        ? autoCommit("delete the session", delete)
+        : inTransaction("delete the session", delete);
   }
 
   @Override
@@ -435,6 +513,7 @@ final class JdbcSessionStore implements SessionStore {
             }
           }
           deleteHandles(c, new ArrayList<>(found));
+          recordRevocations(c, new ArrayList<>(found));
           List<String> deleted = new ArrayList<>();
           for (String h : wanted) { // in the caller's order
             if (found.contains(h)) {
@@ -464,6 +543,7 @@ final class JdbcSessionStore implements SessionStore {
           }
           // By handle, not by user: a session inserted meanwhile is neither deleted nor reported.
           deleteHandles(c, found);
+          recordRevocations(c, found);
           return found;
         });
   }

@@ -266,7 +266,24 @@ public final class JdbcSessionStores {
             "cannot connect to the session database", scrubbed(e, jdbcUrl, password));
       }
       try {
-        return JdbcSessionStore.start(pool, pool, clock);
+        String url = jdbcUrl;
+        String user = username;
+        String secret = password;
+        // The revocation feed's own connection, outside the pool it would otherwise hold forever.
+        JdbcRevocationFeed.ConnectionOpener dedicated =
+            () -> {
+              java.util.Properties p = new java.util.Properties();
+              if (user != null) {
+                p.setProperty("user", user);
+              }
+              if (secret != null) {
+                p.setProperty("password", secret);
+              }
+              p.setProperty("ApplicationName", "hallpass-revocations");
+              return java.sql.DriverManager.getConnection(url, p);
+            };
+        return JdbcSessionStore.start(
+            pool, pool, clock, dedicated, JdbcRevocationFeed.DEFAULT_POLL);
       } catch (HallpassException e) {
         Throwable cause = scrubbed(e.getCause(), jdbcUrl, password);
         if (cause == e.getCause() || e.getType() != HallpassException.Type.GENERAL_ERROR) {
