@@ -110,15 +110,18 @@ final class JdbcSessionStore implements SessionStore {
     if (feed == null || handles.isEmpty()) {
       return;
     }
-    long at = clock != null ? clock.millis() : serverTimeMillis(c);
-    try (PreparedStatement ps =
-        c.prepareStatement("INSERT INTO hallpass_revocations (handle, revoked_at) VALUES (?, ?)")) {
-      for (String h : handles) {
-        ps.setString(1, h);
-        ps.setLong(2, at);
-        ps.addBatch();
+    // The store's time: the given clock's, or the database server's, read in the statement.
+    String at = clock != null ? Long.toString(clock.millis()) : dialect.currentTimeMillisSql();
+    for (List<String> chunk : chunks(handles)) {
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO hallpass_revocations (handle, revoked_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(?, ").append(at).append(')');
       }
-      ps.executeBatch();
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        bindStrings(ps, 1, chunk);
+        ps.executeUpdate();
+      }
     }
     if (dialect == Dialect.POSTGRESQL) {
       // Payloads are limited to 8000 bytes: 100 handles (at most 64 ASCII characters) a message.
@@ -127,7 +130,7 @@ final class JdbcSessionStore implements SessionStore {
           ps.setString(1, JdbcRevocationFeed.CHANNEL);
           ps.setString(
               2, String.join(",", handles.subList(from, Math.min(handles.size(), from + 100))));
-          ps.execute();
+          ps.executeQuery().close();
         }
       }
     }
