@@ -67,6 +67,9 @@ final class Engine implements Hallpass {
 
   private final ScheduledExecutorService sweeper;
 
+  /** Recent revocations pushed by the store, when blacklisting is on and the store has a feed. */
+  private final RevokedSet revoked;
+
   /** Builds the engine from validated settings; loads or creates the signing keys. */
   Engine(EngineConfig config) {
     this.config = config;
@@ -92,6 +95,13 @@ final class Engine implements Hallpass {
             config.keyWrapping());
     this.signer = new Signer(tokens);
     keyRing.signingKey();
+    this.revoked =
+        config.blacklisting()
+            ? store
+                .revocationFeed()
+                .map(f -> new RevokedSet(f, config.clock(), config.accessTokenValidity()).start())
+                .orElse(null)
+            : null;
     if (config.cleanupInterval() != null) {
       sweeper =
           Executors.newSingleThreadScheduledExecutor(
@@ -209,14 +219,39 @@ final class Engine implements Hallpass {
       }
     }
     // The common request (blacklisting off, no parent claim) allocates nothing more here.
-    if (config.blacklisting()
-        && !store.isSessionLive(v.handle, v.userId, Instant.ofEpochMilli(nowMillis))) {
+    if (config.blacklisting() && isRevoked(v, nowMillis)) {
       throw HallpassException.unauthorised("session has been revoked");
     }
     if (v.parentRefreshTokenHash != null) {
       v = confirm(v, Instant.ofEpochMilli(nowMillis));
     }
     return new EngineSession(this, v, null, null, null);
+  }
+
+  /**
+   * Blacklisting: from the set of recent revocations while it is known to be complete (no I/O),
+   * otherwise (no feed, or one that may have missed something) from the store.
+   */
+  private boolean isRevoked(AccessTokens.Verified v, long nowMillis) {
+    RevokedSet r = revoked;
+    if (r != null && r.trusted()) {
+      return r.isRevoked(v.handle, nowMillis);
+    }
+    return !store.isSessionLive(v.handle, v.userId, Instant.ofEpochMilli(nowMillis));
+  }
+
+  /** A revocation by this process counts here at once, before any push comes back. */
+  private void revokedHere(String handle) {
+    if (revoked != null) {
+      revoked.revoked(handle, config.clock().millis());
+    }
+  }
+
+  private List<String> revokedHere(List<String> handles) {
+    for (String h : handles) {
+      revokedHere(h);
+    }
+    return handles;
   }
 
   /**
@@ -259,6 +294,7 @@ final class Engine implements Hallpass {
         }
         forget(v.token);
         if (c instanceof Refresher.ForkedLineage f) {
+          revokedHere(f.handle());
           LOG.log(
               System.Logger.Level.WARNING,
               "an access token of a replaced refresh token was used: revoked session {0}",
@@ -340,6 +376,7 @@ final class Engine implements Hallpass {
     // Committed: only now are tokens handed out.
     Refresher.Verdict verdict = attempt.verdict;
     if (verdict instanceof Refresher.Theft t) {
+      revokedHere(t.handle());
       LOG.log(System.Logger.Level.WARNING, "refresh token reuse: revoked session {0}", t.handle());
       throw HallpassException.tokenTheftDetected(t.userId(), t.handle());
     }
@@ -442,7 +479,9 @@ final class Engine implements Hallpass {
 
   @Override
   public boolean revokeSession(String sessionHandle) {
-    return store.deleteSession(requireHandle(sessionHandle));
+    boolean existed = store.deleteSession(requireHandle(sessionHandle));
+    revokedHere(sessionHandle);
+    return existed;
   }
 
   @Override
@@ -452,13 +491,13 @@ final class Engine implements Hallpass {
     for (String h : sessionHandles) {
       handles.add(requireHandle(h));
     }
-    return handles.isEmpty() ? List.of() : store.deleteSessions(handles);
+    return handles.isEmpty() ? List.of() : revokedHere(store.deleteSessions(handles));
   }
 
   @Override
   public List<String> revokeAllSessionsForUser(String userId) {
     validateUserId(userId);
-    return store.deleteSessionsOfUser(userId);
+    return revokedHere(store.deleteSessionsOfUser(userId));
   }
 
   @Override
@@ -574,6 +613,10 @@ final class Engine implements Hallpass {
   public int cleanUp() {
     int sessions = store.deleteExpiredSessions(now(), config.cleanupBatchSize());
     int keys = keyRing.retireOldKeys();
+    if (revoked != null) {
+      revoked.forgetExpired();
+      store.revocationFeed().ifPresent(f -> f.deleteRevocationsBefore(revoked.forgetBefore()));
+    }
     keyRing.signingKey(); // creates the next key ahead of its use
     if (sessions > 0 || keys > 0) {
       LOG.log(
@@ -600,7 +643,15 @@ final class Engine implements Hallpass {
       sweeper.shutdownNow();
     }
     signer.close();
+    if (revoked != null) {
+      revoked.close();
+    }
     store.close();
+  }
+
+  /** The revocation set, or null (tests). */
+  RevokedSet revokedSet() {
+    return revoked;
   }
 
   void forget(String accessToken) {

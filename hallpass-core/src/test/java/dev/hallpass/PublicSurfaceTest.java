@@ -41,7 +41,10 @@ class PublicSurfaceTest {
           "dev.hallpass.spi.RefreshWrite$Keep",
           "dev.hallpass.spi.RefreshWrite$Delete",
           "dev.hallpass.spi.RefreshWrite$Rotate",
-          "dev.hallpass.spi.SigningKeyRecord");
+          "dev.hallpass.spi.SigningKeyRecord",
+          "dev.hallpass.spi.RevocationFeed",
+          "dev.hallpass.spi.RevocationFeed$Listener",
+          "dev.hallpass.spi.RevocationFeed$Subscription");
 
   private static Path classes() throws Exception {
     return Paths.get(Hallpass.class.getProtectionDomain().getCodeSource().getLocation().toURI());

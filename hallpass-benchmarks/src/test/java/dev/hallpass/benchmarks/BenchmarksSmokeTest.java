@@ -88,6 +88,16 @@ class BenchmarksSmokeTest {
   }
 
   @Test
+  void blacklistingBenchmark_onPostgres_runsWithoutError_andNoMeasuredCallAsksTheStore()
+      throws RunnerException {
+    requireServer(Services.POSTGRESQL);
+    // The "on" trials' tear-down throws (a benchmark error) if a measured call reached the store.
+    assertRan(
+        run(BlacklistingBenchmark.class, List.of("getSession"), "postgresql"),
+        "getSession[db=postgresql]");
+  }
+
+  @Test
   void springSessionJdbcBenchmark_onPostgres_runsWithoutError() throws RunnerException {
     requireServer(Services.POSTGRESQL);
     assertRan(

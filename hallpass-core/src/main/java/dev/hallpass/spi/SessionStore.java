@@ -185,6 +185,16 @@ public interface SessionStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getName() + ".replaceSigningPrivateKey");
   }
 
+  /**
+   * The store's push of revocations to other processes, if it has one: with access-token
+   * blacklisting on, the engine then checks revocation in memory instead of calling {@link
+   * #isSessionLive} on every request. Empty (the default): the engine asks the store on every
+   * request. The store owns the feed; it is closed with the store.
+   */
+  default Optional<RevocationFeed> revocationFeed() {
+    return Optional.empty();
+  }
+
   /** Releases the store's resources (connection pool); the store is unusable afterwards. */
   @Override
   void close();

@@ -88,13 +88,18 @@ final class JdbcSessionStore implements SessionStore {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** The revocation feed (PostgreSQL, MariaDB/MySQL), or null (H2: no feed, nothing recorded). */
+  private final JdbcRevocationFeed feed;
+
   private JdbcSessionStore(
       DataSource dataSource,
       AutoCloseable ownedPool,
       Dialect dialect,
       Clock clock,
       int networkTimeoutMillis,
-      Runnable evictIdle) {
+      Runnable evictIdle,
+      JdbcRevocationFeed.ConnectionOpener dedicated,
+      java.time.Duration pollInterval) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.evictIdle = evictIdle;
@@ -102,6 +107,56 @@ final class JdbcSessionStore implements SessionStore {
     this.clock = clock;
     this.networkTimeoutMillis = networkTimeoutMillis;
     this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
+    this.feed =
+        dialect == Dialect.H2 || dedicated == null
+            ? null
+            : new JdbcRevocationFeed(dataSource, dialect, dedicated, pollInterval);
+  }
+
+  @Override
+  public Optional<dev.hallpass.spi.RevocationFeed> revocationFeed() {
+    return Optional.ofNullable(feed);
+  }
+
+  /** The feed itself, for tests that cut its connection. */
+  JdbcRevocationFeed feed() {
+    return feed;
+  }
+
+  /**
+   * Records the revocation of these (just deleted) sessions in the deleting transaction, and on
+   * PostgreSQL sends their handles to the listening processes, delivered at commit. The insert
+   * comes last, so that its ids become visible soon after they are handed out (see the MariaDB
+   * poll).
+   */
+  private void recordRevocations(Connection c, List<String> handles) throws SQLException {
+    if (feed == null || handles.isEmpty()) {
+      return;
+    }
+    // The store's time: the given clock's, or the database server's, read in the statement.
+    String at = clock != null ? Long.toString(clock.millis()) : dialect.currentTimeMillisSql();
+    for (List<String> chunk : chunks(handles)) {
+      StringBuilder sql =
+          new StringBuilder("INSERT INTO hallpass_revocations (handle, revoked_at) VALUES ");
+      for (int i = 0; i < chunk.size(); i++) {
+        sql.append(i == 0 ? "" : ", ").append("(?, ").append(at).append(')');
+      }
+      try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        bindStrings(ps, 1, chunk);
+        ps.executeUpdate();
+      }
+    }
+    if (dialect == Dialect.POSTGRESQL) {
+      // Payloads are limited to 8000 bytes: 100 handles (at most 64 ASCII characters) a message.
+      for (int from = 0; from < handles.size(); from += 100) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+          ps.setString(1, JdbcRevocationFeed.CHANNEL);
+          ps.setString(
+              2, String.join(",", handles.subList(from, Math.min(handles.size(), from + 100))));
+          ps.executeQuery().close();
+        }
+      }
+    }
   }
 
   /**
@@ -110,14 +165,17 @@ final class JdbcSessionStore implements SessionStore {
    * clock} is the refresh clock, or null for the database server's. {@code networkTimeoutMillis} is
    * set on the connection of every call (0: none); start-up, which may wait for another process's
    * migration, is not bounded by it. {@code evictIdle} drops the pool's idle connections (null when
-   * the store cannot, for a caller's pool).
+   * the store cannot, for a caller's pool). {@code dedicated} opens the revocation feed's own
+   * connection (null: no feed), which polls every {@code pollInterval} on MariaDB/MySQL.
    */
   static JdbcSessionStore start(
       DataSource dataSource,
       AutoCloseable ownedPool,
       Clock clock,
       int networkTimeoutMillis,
-      Runnable evictIdle) {
+      Runnable evictIdle,
+      JdbcRevocationFeed.ConnectionOpener dedicated,
+      java.time.Duration pollInterval) {
     try {
       Dialect dialect;
       // One connection for detection and migration: start-up never holds two either.
@@ -134,7 +192,14 @@ final class JdbcSessionStore implements SessionStore {
         throw HallpassException.generalError("cannot open the session database", e);
       }
       return new JdbcSessionStore(
-          dataSource, ownedPool, dialect, clock, networkTimeoutMillis, evictIdle);
+          dataSource,
+          ownedPool,
+          dialect,
+          clock,
+          networkTimeoutMillis,
+          evictIdle,
+          dedicated,
+          pollInterval);
     } catch (RuntimeException | Error e) {
       closeQuietly(ownedPool, e);
       throw e;
@@ -387,6 +452,7 @@ final class JdbcSessionStore implements SessionStore {
               ps.setString(1, handle);
               ps.executeUpdate();
             }
+            recordRevocations(c, List.of(handle)); // theft: the session's tokens die everywhere
           }
           return decision; // Keep: nothing to write
         });
@@ -427,15 +493,23 @@ final class JdbcSessionStore implements SessionStore {
   @Override
   public boolean deleteSession(String handle) {
     Objects.requireNonNull(handle, "handle");
-    return autoCommit(
-        "delete the session",
+    SqlWork<Boolean> delete =
         c -> {
+          boolean deleted;
           try (PreparedStatement ps =
               c.prepareStatement("DELETE FROM hallpass_sessions WHERE handle = ?")) {
             ps.setString(1, handle);
-            return ps.executeUpdate() > 0;
+            deleted = ps.executeUpdate() > 0;
           }
-        });
+          if (deleted) {
+            recordRevocations(c, List.of(handle));
+          }
+          return deleted;
+        };
+    // With a feed the deletion and its record commit together.
+    return feed == null
+        ? autoCommit("delete the session", delete)
+        : inTransaction("delete the session", delete);
   }
 
   @Override
@@ -470,6 +544,7 @@ final class JdbcSessionStore implements SessionStore {
             }
           }
           deleteHandles(c, new ArrayList<>(found));
+          recordRevocations(c, new ArrayList<>(found));
           List<String> deleted = new ArrayList<>();
           for (String h : wanted) { // in the caller's order
             if (found.contains(h)) {
@@ -516,6 +591,7 @@ final class JdbcSessionStore implements SessionStore {
           }
           // By handle, not by user: a session inserted meanwhile is neither deleted nor reported.
           deleteHandles(c, found);
+          recordRevocations(c, found);
           return found;
         });
   }

@@ -287,7 +287,14 @@ public final class JdbcSessionStores {
         rejectWithDataSource(password != null, "password");
         rejectWithDataSource(maximumPoolSize != null, "maximumPoolSize");
         rejectWithDataSource(connectionTimeout != null, "connectionTimeout");
-        return JdbcSessionStore.start(dataSource, null, clock, networkTimeoutMillis(), null);
+        return JdbcSessionStore.start(
+            dataSource,
+            null,
+            clock,
+            networkTimeoutMillis(),
+            null,
+            dataSource::getConnection,
+            JdbcRevocationFeed.DEFAULT_POLL);
       }
       if (jdbcUrl == null) {
         throw new IllegalStateException("jdbcUrl is required (or use dataSource)");
@@ -320,13 +327,31 @@ public final class JdbcSessionStores {
             "cannot connect to the session database", scrubbed(e, jdbcUrl, password));
       }
       try {
+        String url = jdbcUrl;
+        String user = username;
+        String secret = password;
+        // The revocation feed's own connection, outside the pool it would otherwise hold forever.
+        JdbcRevocationFeed.ConnectionOpener dedicated =
+            () -> {
+              java.util.Properties p = new java.util.Properties();
+              if (user != null) {
+                p.setProperty("user", user);
+              }
+              if (secret != null) {
+                p.setProperty("password", secret);
+              }
+              p.setProperty("ApplicationName", "hallpass-revocations");
+              return java.sql.DriverManager.getConnection(url, p);
+            };
         HikariDataSource owned = pool;
         return JdbcSessionStore.start(
             pool,
             pool,
             clock,
             networkTimeoutMillis(),
-            () -> owned.getHikariPoolMXBean().softEvictConnections());
+            () -> owned.getHikariPoolMXBean().softEvictConnections(),
+            dedicated,
+            JdbcRevocationFeed.DEFAULT_POLL);
       } catch (HallpassException e) {
         Throwable cause = scrubbed(e.getCause(), jdbcUrl, password);
         if (cause == e.getCause() || e.getType() != HallpassException.Type.GENERAL_ERROR) {

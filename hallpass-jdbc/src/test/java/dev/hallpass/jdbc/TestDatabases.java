@@ -96,6 +96,7 @@ final class TestDatabases {
         url,
         "DROP TABLE IF EXISTS hallpass_sessions",
         "DROP TABLE IF EXISTS hallpass_signing_keys",
+        "DROP TABLE IF EXISTS hallpass_revocations",
         "DROP TABLE IF EXISTS " + historyTable(url));
     if (url.startsWith("jdbc:h2:")) {
       execute(url, "DROP ALIAS IF EXISTS hallpass_current_time_millis");

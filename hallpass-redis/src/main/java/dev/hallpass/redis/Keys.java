@@ -16,6 +16,8 @@ import java.time.Instant;
  *       sessions that expire within that hour, scored by expiry. Expires once that hour's sessions
  *       are gone.
  *   <li>{@code P keys}: the signing keys, a hash.
+ *   <li>{@code P revoked}: the recent revocations, a sorted set of handles scored by time; pruned
+ *       by the engine's clean-up. Channel {@code P revocations} carries them as they happen.
  * </ul>
  *
  * <p>A session and its user's index are in different slots, so they are never written in one atomic
@@ -48,6 +50,16 @@ final class Keys {
 
   String signingKeys() {
     return prefix + "keys";
+  }
+
+  /** The recent revocations: a sorted set of handles scored by revocation time (epoch ms). */
+  String revocations() {
+    return prefix + "revoked";
+  }
+
+  /** The pub/sub channel of revocations (not a key: classic pub/sub reaches every node). */
+  String revocationChannel() {
+    return prefix + "revocations";
   }
 
   /** The expiry bucket of a time. */

@@ -1,8 +1,12 @@
 package dev.hallpass.redis;
 
 import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.time.Duration;
 
 /**
@@ -34,6 +38,16 @@ final class RedisLink implements AutoCloseable {
 
   boolean isCluster() {
     return cluster;
+  }
+
+  /**
+   * A new pub/sub connection of the same client (a server's, or a cluster's: classic pub/sub
+   * messages reach every node, so one connection to any node hears them all).
+   */
+  StatefulRedisPubSubConnection<String, String> connectPubSub() {
+    return cluster
+        ? ((RedisClusterClient) client).connectPubSub(StringCodec.UTF8)
+        : ((RedisClient) client).connectPubSub(StringCodec.UTF8);
   }
 
   @Override

@@ -9,6 +9,8 @@ import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -85,6 +87,7 @@ final class RedisSessionStore implements SessionStore {
   private final long retentionMillis;
   private final long timeoutMillis;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final RedisRevocationFeed feed;
 
   RedisSessionStore(
       RedisLink link, String prefix, Clock clock, Duration retention, Duration commandTimeout) {
@@ -95,6 +98,7 @@ final class RedisSessionStore implements SessionStore {
     this.retentionMillis = retention.toMillis();
     // The client times commands out itself; this only guards against a lost completion.
     this.timeoutMillis = commandTimeout.toMillis() + 5_000;
+    this.feed = new RedisRevocationFeed(this, link, keys.revocationChannel());
   }
 
   // ---------------------------------------------------------------- sessions
@@ -237,11 +241,20 @@ final class RedisSessionStore implements SessionStore {
       if (write instanceof RefreshWrite.Rotate r) {
         applied = rotate(handle, current, fields, version, r, now);
       } else {
+        // Theft: recorded first (see recordRevocations), published with the deletion.
+        recordRevocations(List.of(handle));
         applied =
-            await(integer(Script.DELETE_IF_VERSION, key, List.of(version)), "refresh the session")
+            await(
+                    integer(
+                        Script.DELETE_IF_VERSION,
+                        key,
+                        List.of(version, keys.revocationChannel(), handle)),
+                    "refresh the session")
                 == 1L;
         if (applied) {
           forgetIndexes(handle, current.userId(), fields.get("xb"));
+        } else {
+          unrecord(List.of(handle));
         }
       }
       if (applied) {
@@ -331,17 +344,22 @@ final class RedisSessionStore implements SessionStore {
     List<String> all = new ArrayList<>(wanted);
     for (int from = 0; from < all.size(); from += BATCH) {
       List<String> chunk = all.subList(from, Math.min(all.size(), from + BATCH));
+      recordRevocations(chunk);
       List<CompletableFuture<List<Object>>> results = new ArrayList<>(chunk.size());
       for (String h : chunk) {
-        results.add(multi(Script.DELETE, keys.session(h), List.of()));
+        results.add(multi(Script.DELETE, keys.session(h), List.of(keys.revocationChannel(), h)));
       }
+      List<String> missing = new ArrayList<>();
       for (int i = 0; i < chunk.size(); i++) {
         List<Object> r = await(results.get(i), "delete the sessions");
         if (!r.isEmpty()) {
           deleted.add(chunk.get(i)); // in the caller's order
           forgetIndexes(chunk.get(i), (String) r.get(0), (String) r.get(1));
+        } else {
+          missing.add(chunk.get(i));
         }
       }
+      unrecord(missing);
     }
     return deleted;
   }
@@ -356,11 +374,17 @@ final class RedisSessionStore implements SessionStore {
     List<String> deleted = new ArrayList<>();
     for (int from = 0; from < handles.size(); from += BATCH) {
       List<String> chunk = handles.subList(from, Math.min(handles.size(), from + BATCH));
+      recordRevocations(chunk);
       List<CompletableFuture<List<Object>>> results = new ArrayList<>(chunk.size());
       for (String h : chunk) {
-        results.add(multi(Script.DELETE_IF_OWNED, keys.session(h), List.of(userId)));
+        results.add(
+            multi(
+                Script.DELETE_IF_OWNED,
+                keys.session(h),
+                List.of(userId, keys.revocationChannel(), h)));
       }
       List<String> drop = new ArrayList<>();
+      List<String> missing = new ArrayList<>();
       for (int i = 0; i < chunk.size(); i++) {
         List<Object> r = await(results.get(i), "delete the user's sessions");
         String h = chunk.get(i);
@@ -370,10 +394,14 @@ final class RedisSessionStore implements SessionStore {
             drop.add(h);
             forgetBucketEntry(h, (String) r.get(1));
           }
-          case "other" -> drop.add(h); // a handle never changes owner
-          default -> {} // missing: maybe an insertion in flight, so the entry stays
+          case "other" -> {
+            drop.add(h); // a handle never changes owner
+            missing.add(h);
+          }
+          default -> missing.add(h); // maybe an insertion in flight, so the entry stays
         }
       }
+      unrecord(missing);
       if (!drop.isEmpty()) {
         redis.zrem(index, drop.toArray(NO_ARGS));
       }
@@ -556,11 +584,143 @@ final class RedisSessionStore implements SessionStore {
     return n;
   }
 
+  // ---------------------------------------------------------------- revocations
+
+  /**
+   * Records revocations before the deletions they announce (the record and a session are in
+   * different slots, so not in one step): a process catching up then never misses one whose push it
+   * missed. A deletion that does not happen is unrecorded again ({@link #unrecord}).
+   */
+  private void recordRevocations(List<String> handles) {
+    if (handles.isEmpty()) {
+      return;
+    }
+    List<String> args = new ArrayList<>(handles.size() + 1);
+    args.add(clock == null ? "now" : Long.toString(clock.millis()));
+    args.addAll(handles);
+    await(integer(Script.RECORD_REVOCATIONS, keys.revocations(), args), "record the revocations");
+  }
+
+  /** Best effort, not awaited: a stale record only makes a catching-up process refuse a dead id. */
+  private void unrecord(List<String> handles) {
+    if (!handles.isEmpty()) {
+      redis.zrem(keys.revocations(), handles.toArray(NO_ARGS));
+    }
+  }
+
+  @Override
+  public Optional<dev.hallpass.spi.RevocationFeed> revocationFeed() {
+    return Optional.of(feed);
+  }
+
+  /** The feed itself, for tests that cut its connection. */
+  RedisRevocationFeed feed() {
+    return feed;
+  }
+
+  Map<String, Instant> revokedSince(Instant since) {
+    Objects.requireNonNull(since, "since");
+    ensureOpen();
+    List<io.lettuce.core.ScoredValue<String>> r =
+        await(
+            redis.zrangebyscoreWithScores(
+                keys.revocations(),
+                io.lettuce.core.Range.create(
+                    (double) since.toEpochMilli(), Double.POSITIVE_INFINITY)),
+            "read the recent revocations");
+    Map<String, Instant> out = new HashMap<>();
+    for (io.lettuce.core.ScoredValue<String> v : r) {
+      out.put(v.getValue(), Instant.ofEpochMilli((long) v.getScore()));
+    }
+    return out;
+  }
+
+  int deleteRevocationsBefore(Instant cutoff) {
+    Objects.requireNonNull(cutoff, "cutoff");
+    ensureOpen();
+    return await(
+            redis.zremrangebyscore(
+                keys.revocations(),
+                io.lettuce.core.Range.create(
+                    Double.NEGATIVE_INFINITY, (double) (cutoff.toEpochMilli() - 1))),
+            "prune the revocations")
+        .intValue();
+  }
+
+  // ---------------------------------------------------------------- re-encryption
+
+  @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    ensureOpen();
+    return await(
+            integer(
+                Script.REPLACE_IF_EQUAL,
+                keys.session(handle),
+                List.of("k", expected, replacement, "1")),
+            "re-encrypt a stored key")
+        == 1L;
+  }
+
+  @Override
+  public boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    Objects.requireNonNull(kid, "kid");
+    Objects.requireNonNull(expected, "expected");
+    Objects.requireNonNull(replacement, "replacement");
+    ensureOpen();
+    // The record is one encoded field: compare its private key here, then swap the whole record
+    // only if it is still the one read (a compare-and-set on the record, retried if it changed).
+    for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      String generation =
+          await(redis.hget(keys.signingKeys(), "k:" + kid), "re-encrypt a stored key");
+      if (generation == null) {
+        return false;
+      }
+      String field = "g:" + generation;
+      String encoded = await(redis.hget(keys.signingKeys(), field), "re-encrypt a stored key");
+      if (encoded == null) {
+        return false;
+      }
+      SigningKeyRecord k = decodeKey(encoded);
+      if (!k.kid().equals(kid)
+          || !MessageDigest.isEqual(
+              k.privateKeyPkcs8().getBytes(StandardCharsets.UTF_8),
+              expected.getBytes(StandardCharsets.UTF_8))) {
+        return false;
+      }
+      String replaced =
+          encodeKey(
+              new SigningKeyRecord(
+                  k.kid(),
+                  k.generation(),
+                  replacement,
+                  k.publicKeyX509(),
+                  k.createdAt(),
+                  k.signsFrom(),
+                  k.signsUntil()));
+      if (await(
+              integer(
+                  Script.REPLACE_IF_EQUAL,
+                  keys.signingKeys(),
+                  List.of(field, encoded, replaced, "")),
+              "re-encrypt a stored key")
+          == 1L) {
+        return true;
+      }
+    }
+    throw HallpassException.generalError(
+        "the signing key changed concurrently " + MAX_ATTEMPTS + " times during one replacement",
+        null);
+  }
+
   // ---------------------------------------------------------------- life cycle
 
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      feed.closeAll();
       try {
         link.close();
       } catch (RuntimeException e) {

@@ -94,12 +94,16 @@ final class Script {
               return 1
               """);
 
-  /** KEYS[1] session; ARGV version. Deletes it only if it is still at that version; 0 otherwise. */
+  /**
+   * KEYS[1] session; ARGV version, revocation channel, handle. Deletes it only if it is still at
+   * that version, and publishes the handle in the same atomic step; 0 otherwise.
+   */
   static final Script DELETE_IF_VERSION =
       new Script(
           """
           if redis.call('HGET', KEYS[1], 'v') ~= ARGV[1] then return 0 end
           redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[2], ARGV[3])
           return 1
           """);
 
@@ -127,17 +131,24 @@ final class Script {
           return 1
           """);
 
-  /** KEYS[1] session. Deletes it: {user id, expiry bucket}, or {} when there was none. */
+  /**
+   * KEYS[1] session; ARGV revocation channel, handle. Deletes it and publishes the handle: {user
+   * id, expiry bucket}, or {} when there was none.
+   */
   static final Script DELETE =
       new Script(
           """
           local r = redis.call('HMGET', KEYS[1], 'u', 'xb')
           if not r[1] then return {} end
           redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[1], ARGV[2])
           return r
           """);
 
-  /** KEYS[1] session; ARGV user id. {'deleted', bucket}, {'other'} or {'gone'}. */
+  /**
+   * KEYS[1] session; ARGV user id, revocation channel, handle. Deletes it and publishes the handle
+   * if the user owns it: {'deleted', bucket}, {'other'} or {'gone'}.
+   */
   static final Script DELETE_IF_OWNED =
       new Script(
           """
@@ -145,7 +156,24 @@ final class Script {
           if not r[1] then return {'gone'} end
           if r[1] ~= ARGV[1] then return {'other'} end
           redis.call('DEL', KEYS[1])
+          redis.call('PUBLISH', ARGV[2], ARGV[3])
           return {'deleted', r[2]}
+          """);
+
+  /**
+   * KEYS[1] the revocations, a sorted set of handles scored by revocation time (epoch ms); ARGV
+   * time ('now': the server's, or epoch ms), then handles. Records them.
+   */
+  static final Script RECORD_REVOCATIONS =
+      new Script(
+          """
+          local at = ARGV[1]
+          if at == 'now' then
+            local t = redis.call('TIME')
+            at = tostring(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000))
+          end
+          for i = 2, #ARGV do redis.call('ZADD', KEYS[1], at, ARGV[i]) end
+          return #ARGV - 1
           """);
 
   /**
@@ -199,6 +227,22 @@ final class Script {
           """
           if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
           redis.call('HDEL', KEYS[1], ARGV[1], ARGV[3])
+          return 1
+          """);
+
+  /**
+   * KEYS[1] a hash; ARGV field, expected value, replacement, bump-version ('1' or ''). Replaces the
+   * field only if it holds exactly the expected value: 1 replaced, 0 not. The values are keys, so
+   * they are compared by digest, whose time says nothing about where they differ. Bumping the
+   * version makes a concurrent refresh's compare-and-set read the session again.
+   */
+  static final Script REPLACE_IF_EQUAL =
+      new Script(
+          """
+          local cur = redis.call('HGET', KEYS[1], ARGV[1])
+          if not cur or redis.sha1hex(cur) ~= redis.sha1hex(ARGV[2]) then return 0 end
+          redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+          if ARGV[4] == '1' then redis.call('HINCRBY', KEYS[1], 'v', 1) end
           return 1
           """);
 

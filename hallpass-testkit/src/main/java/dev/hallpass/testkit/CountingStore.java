@@ -1,5 +1,6 @@
 package dev.hallpass.testkit;
 
+import dev.hallpass.spi.RevocationFeed;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.spi.SigningKeyRecord;
@@ -134,6 +135,23 @@ public final class CountingStore implements SessionStore {
   @Override
   public int deleteSigningKeysRetiredBefore(Instant cutoff) {
     return delegate.deleteSigningKeysRetiredBefore(cutoff);
+  }
+
+  @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    count();
+    return delegate.replaceRefreshKey(handle, expected, replacement);
+  }
+
+  @Override
+  public boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    return delegate.replaceSigningPrivateKey(kid, expected, replacement);
+  }
+
+  /** The delegate's feed, not counted: subscribing is not a per-request call. */
+  @Override
+  public Optional<RevocationFeed> revocationFeed() {
+    return delegate.revocationFeed();
   }
 
   @Override

@@ -1,0 +1,34 @@
+package dev.hallpass.redis;
+
+import dev.hallpass.spi.SessionStore;
+import dev.hallpass.testkit.RevocationFeedKit;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The revocation-feed kit on one Redis server (pub/sub). */
+class RedisRevocationFeedTest extends RevocationFeedKit {
+  private static final TestRedis.Target TARGET = TestRedis.Target.SERVER;
+  private String prefix;
+
+  @BeforeAll
+  static void requireRedis() {
+    TestRedis.require(TARGET);
+  }
+
+  @AfterAll
+  static void deleteKeys() {
+    TestRedis.deleteRunKeys(TARGET);
+  }
+
+  @Override
+  protected SessionStore newStore(Clock storeClock) {
+    prefix = TestRedis.newPrefix();
+    return newStoreOnSameDatabase(storeClock);
+  }
+
+  @Override
+  protected SessionStore newStoreOnSameDatabase(Clock storeClock) {
+    return TestRedis.store(TARGET, prefix, storeClock);
+  }
+}
