@@ -125,6 +125,17 @@ public final class CountingStore implements SessionStore {
   }
 
   @Override
+  public boolean replaceRefreshKey(String handle, String expected, String replacement) {
+    count();
+    return delegate.replaceRefreshKey(handle, expected, replacement);
+  }
+
+  @Override
+  public boolean replaceSigningPrivateKey(String kid, String expected, String replacement) {
+    return delegate.replaceSigningPrivateKey(kid, expected, replacement);
+  }
+
+  @Override
   public void close() {
     delegate.close();
   }
