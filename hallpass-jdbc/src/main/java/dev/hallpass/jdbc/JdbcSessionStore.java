@@ -12,6 +12,7 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -69,6 +70,9 @@ final class JdbcSessionStore implements SessionStore {
 
   private final AtomicBoolean closed = new AtomicBoolean();
 
+  /** Open transactions with START TRANSACTION rather than by switching auto-commit off. */
+  private final boolean explicitTransactions;
+
   private JdbcSessionStore(
       DataSource dataSource, AutoCloseable ownedPool, Dialect dialect, Clock clock) {
     this.dataSource = dataSource;
@@ -76,6 +80,7 @@ final class JdbcSessionStore implements SessionStore {
     this.dialect = dialect;
     this.clock = clock;
     this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
+    this.explicitTransactions = dialect == Dialect.MARIADB || dialect == Dialect.MYSQL;
   }
 
   /**
@@ -733,6 +738,9 @@ final class JdbcSessionStore implements SessionStore {
       ensureOpen();
       try (Connection c = dataSource.getConnection()) {
         boolean autoCommit = c.getAutoCommit();
+        if (autoCommit && explicitTransactions) {
+          return inExplicitTransaction(c, work);
+        }
         if (autoCommit) {
           c.setAutoCommit(false);
         }
@@ -754,6 +762,32 @@ final class JdbcSessionStore implements SessionStore {
         }
         throw HallpassException.generalError("cannot " + what, e);
       }
+    }
+  }
+
+  /**
+   * A transaction on an auto-commit connection opened with START TRANSACTION and ended with COMMIT
+   * or ROLLBACK: on MariaDB and MySQL, where switching auto-commit off and on again costs a round
+   * trip each, this is one round trip fewer per transaction (a refresh: four instead of five). The
+   * connection stays in auto-commit mode throughout, as the pool expects it back.
+   */
+  private static <T> T inExplicitTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("START TRANSACTION");
+    }
+    try {
+      T result = work.run(c);
+      try (Statement st = c.createStatement()) {
+        st.execute("COMMIT");
+      }
+      return result;
+    } catch (Throwable t) {
+      try (Statement st = c.createStatement()) {
+        st.execute("ROLLBACK");
+      } catch (SQLException | RuntimeException e) {
+        t.addSuppressed(e);
+      }
+      throw t;
     }
   }
 
