@@ -565,6 +565,11 @@ final class Engine implements Hallpass {
     store.close();
   }
 
+  /** Whether refreshes sign on another thread while the store writes (RS256 only). */
+  boolean overlapsSigning() {
+    return signer != null;
+  }
+
   void forget(String accessToken) {
     if (cache != null) {
       cache.remove(accessToken);
