@@ -233,6 +233,11 @@ final class KeyRing {
       // Lost that generation: to a next key of this algorithm (found above at once) or of the
       // other one (then try the generation after it).
     }
+    reload();
+    SigningKey current = snapshot.signerAt(now, algorithm);
+    if (current != null) {
+      return current; // the next key is made at a later call
+    }
     throw HallpassException.generalError("no signing key could be created", null);
   }
 
