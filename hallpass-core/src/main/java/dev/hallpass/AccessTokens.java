@@ -2,18 +2,23 @@ package dev.hallpass;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.Signature;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import javax.crypto.Mac;
 
 /**
- * Signs and verifies RS256 access tokens (SuperTokens access-token version 5 claims).
+ * Signs and verifies RS256 or HS256 access tokens (SuperTokens access-token version 5 claims).
  *
- * <p>Verification pins the algorithm to RS256 and the key to the ring: {@code alg: none}, HS256
- * with the public key as secret, unknown {@code kid}s, bad signatures and malformed parts are all
- * UNAUTHORISED; only a genuine token past its {@code exp} is TRY_REFRESH_TOKEN.
+ * <p>Verification pins the algorithm to the key: the header's {@code kid} selects a key of the
+ * ring, and its {@code alg} must be exactly that key's algorithm ({@code RS256} for an RSA key,
+ * {@code HS256} for an HMAC key). So {@code alg: none}, HS256 with an RSA key's id (the public key
+ * as secret), RS256 with an HMAC key's id, case variants, unknown {@code kid}s, bad signatures and
+ * malformed parts are all UNAUTHORISED; only a genuine token past its {@code exp} is
+ * TRY_REFRESH_TOKEN. HMAC tags are compared in constant time.
  */
 final class AccessTokens {
   static final String SUB = "sub";
@@ -57,6 +62,21 @@ final class AccessTokens {
               throw HallpassException.generalError("SHA256withRSA is not available", e);
             }
           });
+
+  private static final ThreadLocal<Mac> MACS =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw HallpassException.generalError("HmacSHA256 is not available", e);
+            }
+          });
+
+  /** Signature lengths in bytes: RSA-2048 and HMAC-SHA256. */
+  private static final int RSA_SIGNATURE_BYTES = 256;
+
+  private static final int HMAC_SIGNATURE_BYTES = 32;
 
   /** Headers seen before, so the common case skips decoding and parsing them. Bounded. */
   private static final int MAX_CACHED_HEADERS = 32;
@@ -189,18 +209,29 @@ final class AccessTokens {
         Collections.unmodifiableMap(claims));
   }
 
-  /** The length a token with these claims will have, without signing it. */
+  /**
+   * The length a token with these claims will have once RS256-signed, without signing it. The
+   * longer RSA signature counts in both modes, so the size limit does not depend on the mode: a
+   * payload accepted in HS256 mode still fits after a switch back to RS256.
+   */
   int signedLength(Claims c) {
     int claims = Crypto.utf8(Json.writeInternal(c.toMap())).length;
     SigningKey key = keys.signingKey();
     return key.encodedHeader.length() + 1 + (claims * 4 + 2) / 3 + 1 + RSA_SIGNATURE_B64_LENGTH;
   }
 
-  private static final int RSA_SIGNATURE_B64_LENGTH = (256 * 4 + 2) / 3;
+  private static final int RSA_SIGNATURE_B64_LENGTH = (RSA_SIGNATURE_BYTES * 4 + 2) / 3;
 
-  /** Signs arbitrary claims with the current key (a JWT for other services, not a session). */
+  /**
+   * Signs arbitrary claims with the current RSA key (a JWT for other services, verified with the
+   * JWKS; not a session). The caller refuses this in HS256 mode.
+   */
   String signJwt(Map<String, Object> claims) {
-    return signClaims(keys.signingKey(), claims);
+    SigningKey key = keys.signingKey();
+    if (key.algorithm != AccessTokenSigning.RS256) {
+      throw new IllegalStateException("JWTs for other services need an RS256 key");
+    }
+    return signClaims(key, claims);
   }
 
   private static String signClaims(SigningKey key, Map<String, Object> claims) {
@@ -208,13 +239,45 @@ final class AccessTokens {
         key.encodedHeader
             + "."
             + Crypto.B64URL.encodeToString(Crypto.utf8(Json.writeInternal(claims)));
+    byte[] input = signingInput.getBytes(StandardCharsets.US_ASCII);
     try {
-      Signature s = SIGNATURES.get();
-      s.initSign(key.privateKey);
-      s.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-      return signingInput + "." + Crypto.B64URL.encodeToString(s.sign());
+      byte[] signature;
+      if (key.algorithm == AccessTokenSigning.HS256) {
+        Mac mac = MACS.get();
+        mac.init(key.hmacKey);
+        signature = mac.doFinal(input);
+      } else {
+        Signature s = SIGNATURES.get();
+        s.initSign(key.privateKey);
+        s.update(input);
+        signature = s.sign();
+      }
+      return signingInput + "." + Crypto.B64URL.encodeToString(signature);
     } catch (GeneralSecurityException e) {
       throw HallpassException.generalError("could not sign a JWT", e);
+    }
+  }
+
+  /** Whether {@code signature} is {@code key}'s over {@code signed} (the header and payload). */
+  private static boolean signatureValid(SigningKey key, byte[] signed, byte[] signature) {
+    try {
+      if (key.algorithm == AccessTokenSigning.HS256) {
+        if (signature.length != HMAC_SIGNATURE_BYTES) {
+          return false;
+        }
+        Mac mac = MACS.get();
+        mac.init(key.hmacKey);
+        return MessageDigest.isEqual(mac.doFinal(signed), signature); // constant time
+      }
+      if (signature.length != RSA_SIGNATURE_BYTES) {
+        return false;
+      }
+      Signature s = SIGNATURES.get();
+      s.initVerify(key.publicKey);
+      s.update(signed);
+      return s.verify(signature);
+    } catch (GeneralSecurityException e) {
+      return false;
     }
   }
 
@@ -243,20 +306,9 @@ final class AccessTokens {
     } catch (IllegalArgumentException e) {
       throw HallpassException.unauthorised("access token is not valid base64url");
     }
-    if (signature.length != 256) {
-      throw HallpassException.unauthorised("access token signature is invalid");
-    }
-    boolean valid;
-    try {
-      Signature s = SIGNATURES.get();
-      s.initVerify(key.publicKey);
-      // ASCII only: both parts decoded as base64url above
-      s.update(token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII));
-      valid = s.verify(signature);
-    } catch (GeneralSecurityException e) {
-      valid = false;
-    }
-    if (!valid) {
+    // ASCII only: both parts decoded as base64url above
+    byte[] signed = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);
+    if (!signatureValid(key, signed, signature)) {
       throw HallpassException.unauthorised("access token signature is invalid");
     }
     LinkedHashMap<String, Object> all = Json.readUntrusted(payload);
@@ -317,13 +369,19 @@ final class AccessTokens {
     if (header == null) {
       throw HallpassException.unauthorised("access token header is not a JSON object");
     }
-    if (!"RS256".equals(header.get("alg"))) {
-      throw HallpassException.unauthorised("access token algorithm is not RS256");
+    Object alg = header.get("alg");
+    if (!"RS256".equals(alg) && !"HS256".equals(alg)) {
+      throw HallpassException.unauthorised("access token algorithm is not RS256 or HS256");
     }
     Object kid = header.get("kid");
     SigningKey key = kid instanceof String ? keys.verificationKey((String) kid) : null;
     if (key == null) {
       throw HallpassException.unauthorised("access token signed by an unknown key");
+    }
+    // The key decides the algorithm, never the token: an RSA key's public half as an HMAC secret,
+    // or an HMAC key named by an RS256 header, must not verify anything.
+    if (!key.algorithm.name().equals(alg)) {
+      throw HallpassException.unauthorised("access token algorithm does not match its key");
     }
     return key;
   }

@@ -81,7 +81,8 @@ final class Engine implements Hallpass {
             config.random(),
             config.keyRotationInterval(),
             config.accessTokenValidity(),
-            config.keyWrapping());
+            config.keyWrapping(),
+            config.accessTokenSigning());
     this.tokens = new AccessTokens(keyRing);
     this.cache =
         config.verifiedTokenCacheSize() > 0
@@ -93,7 +94,10 @@ final class Engine implements Hallpass {
             config.refreshTokenValidity(),
             config.antiCsrf(),
             config.keyWrapping());
-    this.signer = new Signer(tokens);
+    // Overlapping the signature with the store write pays for RSA (a millisecond of CPU), not for
+    // HMAC (microseconds, less than handing the work to another thread).
+    this.signer =
+        config.accessTokenSigning() == AccessTokenSigning.RS256 ? new Signer(tokens) : null;
     keyRing.signingKey();
     this.revoked =
         config.blacklisting()
@@ -360,7 +364,9 @@ final class Engine implements Hallpass {
     String presentedHash = Crypto.sha256Hex(refreshToken);
     long iat = now().getEpochSecond();
     RefreshAttempt attempt;
-    signer.enter();
+    if (signer != null) {
+      signer.enter();
+    }
     try {
       attempt =
           store.lockAndDecide(
@@ -371,7 +377,9 @@ final class Engine implements Hallpass {
                           rec, now, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck),
                       iat));
     } finally {
-      signer.exit();
+      if (signer != null) {
+        signer.exit();
+      }
     }
     // Committed: only now are tokens handed out.
     Refresher.Verdict verdict = attempt.verdict;
@@ -384,7 +392,10 @@ final class Engine implements Hallpass {
       throw HallpassException.unauthorised(r.reason());
     }
     Refresher.Issue issue = (Refresher.Issue) verdict;
-    AccessTokens.Verified at = signer.finish(attempt.signing, attempt.claims());
+    AccessTokens.Verified at =
+        signer != null
+            ? signer.finish(attempt.signing, attempt.claims())
+            : tokens.sign(attempt.claims());
     rewrapRefreshKey(issue.session());
     return new EngineSession(
         this, at, issue.refreshToken(), issue.sessionExpiry(), issue.antiCsrfToken());
@@ -451,7 +462,7 @@ final class Engine implements Hallpass {
 
     @Override
     public void beforeWrite() {
-      if (verdict instanceof Refresher.Issue) {
+      if (signer != null && verdict instanceof Refresher.Issue) {
         signing = signer.begin(claims());
       }
     }
@@ -582,6 +593,12 @@ final class Engine implements Hallpass {
   @Override
   public String createJWT(Map<String, Object> payload, Duration validity) {
     Objects.requireNonNull(validity, "validity");
+    if (config.accessTokenSigning() != AccessTokenSigning.RS256) {
+      throw new IllegalStateException(
+          "createJWT signs for other services, which verify with the JWKS: it needs"
+              + " accessTokenSigning(RS256), and this engine uses "
+              + config.accessTokenSigning());
+    }
     if (validity.compareTo(Duration.ofSeconds(1)) < 0) {
       throw new IllegalArgumentException("validity must be at least 1 second");
     }
@@ -642,7 +659,9 @@ final class Engine implements Hallpass {
     if (sweeper != null) {
       sweeper.shutdownNow();
     }
-    signer.close();
+    if (signer != null) {
+      signer.close();
+    }
     if (revoked != null) {
       revoked.close();
     }
@@ -652,6 +671,11 @@ final class Engine implements Hallpass {
   /** The revocation set, or null (tests). */
   RevokedSet revokedSet() {
     return revoked;
+  }
+
+  /** Whether refreshes sign on another thread while the store writes (RS256 only). */
+  boolean overlapsSigning() {
+    return signer != null;
   }
 
   void forget(String accessToken) {

@@ -19,4 +19,5 @@ record EngineConfig(
     int cleanupBatchSize,
     Clock clock,
     SecureRandom random,
-    KeyWrapping keyWrapping) {}
+    KeyWrapping keyWrapping,
+    AccessTokenSigning accessTokenSigning) {}

@@ -13,9 +13,10 @@ import java.util.Objects;
  * The session engine: creates, verifies, refreshes and revokes login sessions.
  *
  * <p>Built once per application with {@link #builder()} and shared by all threads. Access tokens
- * are RS256 JWTs whose verification needs no database call (unless access-token blacklisting is
- * on); refresh tokens are opaque, stored only as hashes, rotated on every refresh, and a replayed
- * one revokes its session ({@link HallpassException.Type#TOKEN_THEFT_DETECTED}).
+ * are JWTs (RS256 by default, or HS256: {@link Builder#accessTokenSigning}) whose verification
+ * needs no database call (unless access-token blacklisting is on); refresh tokens are opaque,
+ * stored only as hashes, rotated on every refresh, and a replayed one revokes its session ({@link
+ * HallpassException.Type#TOKEN_THEFT_DETECTED}).
  *
  * <pre>{@code
  * Hallpass hallpass = Hallpass.builder().store(JdbcSessionStores.embedded()).build();
@@ -216,7 +217,12 @@ public interface Hallpass extends AutoCloseable {
    */
   SessionInformation getSessionInformation(String sessionHandle);
 
-  /** The public keys that verify access tokens, for clients that verify them themselves. */
+  /**
+   * The public keys that verify access tokens, for clients that verify them themselves. Lists RSA
+   * keys only: HS256 keys are secrets and never appear here, so with {@link
+   * AccessTokenSigning#HS256} the set holds only RSA keys left from an earlier RS256 setting, until
+   * their tokens have expired.
+   */
   JsonWebKeySet getJwks();
 
   /**
@@ -229,6 +235,8 @@ public interface Hallpass extends AutoCloseable {
    *
    * @throws IllegalArgumentException for a validity under 1 second, a session-only claim, or a
    *     payload that is not JSON-serializable
+   * @throws IllegalStateException with {@link AccessTokenSigning#HS256}: other services verify with
+   *     the JWKS, which holds no HMAC key
    */
   String createJWT(Map<String, Object> payload, Duration validity);
 
@@ -255,8 +263,9 @@ public interface Hallpass extends AutoCloseable {
    * anti-CSRF tokens off (cookies are SameSite; turn them on for cross-site cookies), access-token
    * blacklisting off, signing keys rotated every 7 days, refresh grace period 30 seconds (or the
    * access-token validity if that is shorter), a verified-token cache of 10,000 entries, a clean-up
-   * sweep every hour, the system clock and a {@link SecureRandom}, and stored keys not encrypted
-   * ({@link #keyEncryption}: turn it on to encrypt them).
+   * sweep every hour, the system clock and a {@link SecureRandom}, stored keys not encrypted
+   * ({@link #keyEncryption}: turn it on to encrypt them), and RS256 access tokens ({@link
+   * #accessTokenSigning}).
    *
    * <p>Each setter rejects an invalid value at once ({@link IllegalArgumentException} naming the
    * option); {@link #build()} rejects settings that conflict ({@link IllegalStateException}).
@@ -276,6 +285,7 @@ public interface Hallpass extends AutoCloseable {
     private SecureRandom secureRandom;
     private KeyEncryptionKey keyEncryptionKey; // null: key encryption off
     private List<KeyEncryptionKey> olderKeyEncryptionKeys = List.of();
+    private AccessTokenSigning accessTokenSigning = AccessTokenSigning.RS256;
 
     private Builder() {}
 
@@ -414,6 +424,24 @@ public interface Hallpass extends AutoCloseable {
     }
 
     /**
+     * How access tokens are signed. Default {@link AccessTokenSigning#RS256}: needed whenever
+     * something other than processes sharing this store verifies tokens (the SuperTokens backend
+     * SDKs, hallpass-server, any JWKS client). {@link AccessTokenSigning#HS256} signs and verifies
+     * in microseconds instead of about a millisecond to sign, for an application that only verifies
+     * its own tokens in process; its keys are never in the JWKS, and {@link Hallpass#createJWT} is
+     * refused.
+     *
+     * <p>Either way the engine verifies tokens of both algorithms signed by keys in its store, so a
+     * running deployment can switch (restart each process with the other setting): tokens issued
+     * before keep working until they expire. Every process must run a Hallpass version that knows
+     * HS256 before any of them turns it on.
+     */
+    public Builder accessTokenSigning(AccessTokenSigning signing) {
+      this.accessTokenSigning = Objects.requireNonNull(signing, "accessTokenSigning");
+      return this;
+    }
+
+    /**
      * Encrypts every signing private key and every session's refresh key before it reaches the
      * store (AES-256-GCM under {@code primary}), so that someone who reads the database cannot sign
      * access tokens or forge refresh tokens. Default off.
@@ -509,7 +537,8 @@ public interface Hallpass extends AutoCloseable {
               random,
               keyEncryptionKey == null
                   ? KeyWrapping.disabled()
-                  : KeyWrapping.of(keyEncryptionKey, olderKeyEncryptionKeys, random)));
+                  : KeyWrapping.of(keyEncryptionKey, olderKeyEncryptionKeys, random),
+              accessTokenSigning));
     }
 
     private static Duration wholeSeconds(Duration d, String name) {

@@ -26,6 +26,11 @@ import java.util.concurrent.TimeUnit;
  * whoever finds the next generation missing creates it, and a lost race just reloads. The next key
  * is stored while the current one still signs, so it is in every process's JWKS long before its
  * first token.
+ *
+ * <p>Each key has its algorithm (RS256 or HS256, see {@link SigningKey}); generations are shared by
+ * both. The ring signs with keys of its engine's algorithm and keeps that algorithm's chain (the
+ * current key and the next) going; keys of the other algorithm, left by processes in the other
+ * mode, only verify until they retire.
  */
 final class KeyRing {
   private static final System.Logger LOG = System.getLogger(KeyRing.class.getName());
@@ -39,6 +44,12 @@ final class KeyRing {
   private final Duration rotation;
   private final Duration accessValidity;
   private final KeyWrapping wrapping;
+
+  /** The algorithm this ring signs session tokens with. */
+  private final AccessTokenSigning algorithm;
+
+  /** Attempts to create a missing key when other processes keep winning the generation. */
+  private static final int CREATE_ATTEMPTS = 4;
 
   /** Set once the store has refused to re-wrap (a store without that method): stop asking. */
   private boolean rewrapUnsupported;
@@ -59,23 +70,43 @@ final class KeyRing {
       this.byKid = Map.copyOf(m);
     }
 
-    SigningKey signerAt(Instant now) {
+    /**
+     * The key of {@code alg} that signs at {@code now}: the newest one whose period covers it, or,
+     * when none does, the oldest stored key of {@code alg} whose period has not begun yet (a
+     * process whose clock is ahead stored it: it is in the store, so every process can verify its
+     * tokens, and signing with it early is safe); null when there is neither.
+     */
+    SigningKey signerAt(Instant now, AccessTokenSigning alg) {
       SigningKey best = null;
+      SigningKey earliestFuture = null;
       for (SigningKey k : keys) {
-        if (k.signsAt(now) && (best == null || k.generation > best.generation)) {
-          best = k;
+        if (k.algorithm != alg) {
+          continue;
+        }
+        if (k.signsAt(now)) {
+          if (best == null || k.generation > best.generation) {
+            best = k;
+          }
+        } else if (now.isBefore(k.signsFrom)
+            && (earliestFuture == null || k.generation < earliestFuture.generation)) {
+          earliestFuture = k;
         }
       }
-      return best;
+      return best != null ? best : earliestFuture;
     }
 
-    boolean hasGeneration(long g) {
+    /** Whether a key of the same algorithm follows {@code current}. */
+    boolean hasNext(SigningKey current) {
       for (SigningKey k : keys) {
-        if (k.generation == g) {
+        if (k.algorithm == current.algorithm && k.generation > current.generation) {
           return true;
         }
       }
       return false;
+    }
+
+    long nextGeneration() {
+      return keys.isEmpty() ? 0 : keys.get(keys.size() - 1).generation + 1;
     }
   }
 
@@ -85,7 +116,14 @@ final class KeyRing {
       SecureRandom random,
       Duration rotation,
       Duration accessValidity) {
-    this(store, clock, random, rotation, accessValidity, KeyWrapping.disabled());
+    this(
+        store,
+        clock,
+        random,
+        rotation,
+        accessValidity,
+        KeyWrapping.disabled(),
+        AccessTokenSigning.RS256);
   }
 
   KeyRing(
@@ -94,8 +132,10 @@ final class KeyRing {
       SecureRandom random,
       Duration rotation,
       Duration accessValidity,
-      KeyWrapping wrapping) {
+      KeyWrapping wrapping,
+      AccessTokenSigning algorithm) {
     this.wrapping = wrapping;
+    this.algorithm = algorithm;
     this.store = store;
     this.clock = clock;
     this.random = random;
@@ -103,12 +143,17 @@ final class KeyRing {
     this.accessValidity = accessValidity;
   }
 
+  /** The algorithm this ring signs session tokens with. */
+  AccessTokenSigning algorithm() {
+    return algorithm;
+  }
+
   /** The key to sign with now; creates the current and next keys in the store when missing. */
   SigningKey signingKey() {
     Instant now = clock.instant();
     Snapshot s = snapshot;
-    SigningKey k = s.signerAt(now);
-    if (k != null && s.hasGeneration(k.generation + 1)) {
+    SigningKey k = s.signerAt(now, algorithm);
+    if (k != null && s.hasNext(k)) {
       return k;
     }
     synchronized (this) {
@@ -138,7 +183,8 @@ final class KeyRing {
     List<Map<String, Object>> keys = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     for (SigningKey k : snapshot.keys) {
-      if (now.isBefore(k.signsUntil.plus(accessValidity))) {
+      // HMAC keys are secrets: never published
+      if (k.publishable() && now.isBefore(k.signsUntil.plus(accessValidity))) {
         keys.add(k.jwk());
         ids.add(k.kid);
       }
@@ -159,25 +205,40 @@ final class KeyRing {
     return n;
   }
 
+  /**
+   * Makes sure the store holds this ring's current and next keys. Several processes may run this at
+   * once, on clocks that differ: the store keeps one key per generation, a process that loses a
+   * generation re-reads the store and uses what the winner stored (even a key whose period starts a
+   * little after this process's {@code now}), and only when it finds none of its algorithm does it
+   * try the next generation.
+   */
   private SigningKey ensureKeys(Instant now) {
-    reload();
-    SigningKey current = snapshot.signerAt(now);
-    if (current == null) {
-      long gen =
-          snapshot.keys.isEmpty() ? 0 : snapshot.keys.get(snapshot.keys.size() - 1).generation + 1;
-      store.insertSigningKey(newKey(gen, now, now.plus(rotation)));
+    for (int attempt = 0; attempt < CREATE_ATTEMPTS; attempt++) {
       reload();
-      current = snapshot.signerAt(now);
+      SigningKey current = snapshot.signerAt(now, algorithm);
       if (current == null) {
-        throw HallpassException.generalError("no signing key could be created", null);
+        store.insertSigningKey(
+            newKey(snapshot.nextGeneration(), now, now.plus(rotation))); // lost: look again
+        continue;
       }
+      if (snapshot.hasNext(current)) {
+        return current;
+      }
+      if (store.insertSigningKey(
+          newKey(
+              snapshot.nextGeneration(), current.signsUntil, current.signsUntil.plus(rotation)))) {
+        reload();
+        return current;
+      }
+      // Lost that generation: to a next key of this algorithm (found above at once) or of the
+      // other one (then try the generation after it).
     }
-    if (!snapshot.hasGeneration(current.generation + 1)) {
-      store.insertSigningKey(
-          newKey(current.generation + 1, current.signsUntil, current.signsUntil.plus(rotation)));
-      reload();
+    reload();
+    SigningKey current = snapshot.signerAt(now, algorithm);
+    if (current != null) {
+      return current; // the next key is made at a later call
     }
-    return current;
+    throw HallpassException.generalError("no signing key could be created", null);
   }
 
   private void reload() {
@@ -237,27 +298,39 @@ final class KeyRing {
   }
 
   private SigningKeyRecord newKey(long generation, Instant from, Instant until) {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
-      KeyPair pair = g.generateKeyPair();
-      byte[] id = new byte[12];
-      random.nextBytes(id);
-      String kid = "d-" + Crypto.B64URL.encodeToString(id);
-      LOG.log(
-          System.Logger.Level.INFO, "creating signing key {0} (generation {1})", kid, generation);
-      String publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
-      byte[] privateKey = pair.getPrivate().getEncoded();
-      String storedPrivateKey =
-          wrapping.wrap(
-              privateKey,
-              KeyWrapping.Purpose.SIGNING_PRIVATE_KEY,
-              KeyWrapping.signingKeyContext(kid, generation, publicKey));
-      Arrays.fill(privateKey, (byte) 0);
-      return new SigningKeyRecord(
-          kid, generation, storedPrivateKey, publicKey, clock.instant(), from, until);
-    } catch (GeneralSecurityException e) {
-      throw HallpassException.generalError("could not generate an RSA-2048 key", e);
+    byte[] id = new byte[12];
+    random.nextBytes(id);
+    String kid = "d-" + Crypto.B64URL.encodeToString(id);
+    LOG.log(
+        System.Logger.Level.INFO,
+        "creating {0} signing key {1} (generation {2})",
+        algorithm,
+        kid,
+        generation);
+    String publicKey;
+    byte[] secret;
+    if (algorithm == AccessTokenSigning.HS256) {
+      publicKey = SigningKey.HMAC_PUBLIC_KEY_MARKER;
+      secret = new byte[SigningKey.HMAC_KEY_BYTES];
+      random.nextBytes(secret);
+    } else {
+      try {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), random);
+        KeyPair pair = g.generateKeyPair();
+        publicKey = Base64.getEncoder().encodeToString(pair.getPublic().getEncoded());
+        secret = pair.getPrivate().getEncoded();
+      } catch (GeneralSecurityException e) {
+        throw HallpassException.generalError("could not generate an RSA-2048 key", e);
+      }
     }
+    String storedSecret =
+        wrapping.wrap(
+            secret,
+            KeyWrapping.Purpose.SIGNING_PRIVATE_KEY,
+            KeyWrapping.signingKeyContext(kid, generation, publicKey));
+    Arrays.fill(secret, (byte) 0);
+    return new SigningKeyRecord(
+        kid, generation, storedSecret, publicKey, clock.instant(), from, until);
   }
 }

@@ -50,6 +50,23 @@ class EngineInternalsTest {
   }
 
   @Test
+  void signingOverlap_isUsedForRs256Only() {
+    try (Engine hs =
+        (Engine)
+            Hallpass.builder()
+                .store(SessionStores.inMemory())
+                .accessTokenSigning(AccessTokenSigning.HS256)
+                .disableBackgroundCleanup()
+                .build()) {
+      assertThat(hs.overlapsSigning()).isFalse();
+      Session s = hs.createNewSession("alice", null, null);
+      assertThat(hs.refreshSession(s.getTokens().getRefreshToken(), null).getUserId())
+          .isEqualTo("alice");
+    }
+    assertThat(engine.overlapsSigning()).isTrue();
+  }
+
+  @Test
   void verify_genuinelySignedTokenWithValidShape_isAccepted() {
     String jwt = engine.tokens.signJwt(validClaims());
 

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class PublicSurfaceTest {
   private static final Set<String> PUBLIC_TYPES =
       Set.of(
+          "dev.hallpass.AccessTokenSigning",
           "dev.hallpass.Hallpass",
           "dev.hallpass.Hallpass$Builder",
           "dev.hallpass.HallpassException",

@@ -4,7 +4,12 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * One stored RS256 signing key pair.
+ * One stored signing key: an RS256 key pair, or an HS256 secret key.
+ *
+ * <p>An HS256 key has no public key: its {@link #publicKeyX509()} is the marker {@code
+ * "hmac:HS256"} (never valid base64, so it cannot be mistaken for an RSA key) and its {@link
+ * #privateKeyPkcs8()} holds the 32-byte secret in base64, or encrypted like an RSA private key.
+ * Stores keep both fields as opaque text and need not know the difference.
  *
  * <p>Keys form generations 0, 1, 2, ...: generation n+1 is stored (and so published) while n still
  * signs, and takes over at n's {@link #signsUntil()}. A store keeps at most one key per generation,
@@ -53,14 +58,17 @@ public final class SigningKeyRecord {
   }
 
   /**
-   * The private key, PKCS#8 DER in base64, or that key encrypted under the application's
-   * key-encryption key (opaque text). Secret.
+   * The private key, PKCS#8 DER in base64 (for an HS256 key: the secret key's bytes in base64), or
+   * that key encrypted under the application's key-encryption key (opaque text). Secret.
    */
   public String privateKeyPkcs8() {
     return privateKeyPkcs8;
   }
 
-  /** The public key, X.509 SubjectPublicKeyInfo DER in base64. */
+  /**
+   * The public key, X.509 SubjectPublicKeyInfo DER in base64; for an HS256 key the marker {@code
+   * "hmac:HS256"}.
+   */
   public String publicKeyX509() {
     return publicKeyX509;
   }

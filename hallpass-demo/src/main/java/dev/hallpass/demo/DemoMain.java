@@ -1,5 +1,6 @@
 package dev.hallpass.demo;
 
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.jdbc.JdbcSessionStores;
@@ -26,6 +27,8 @@ public final class DemoMain {
           "  --access-token-validity D     e.g. 10s, 5m, 1h or PT30S (default 1h); short values let",
           "                                you watch the page refresh its session automatically",
           "  --anti-csrf MODE              NONE (default), VIA_CUSTOM_HEADER or VIA_TOKEN",
+          "  --access-token-signing ALG    RS256 (default; keys in the JWKS) or HS256 (faster;",
+          "                                only this app verifies its tokens)",
           "  --data-dir DIR                the H2 database's directory (default ./hallpass-data)",
           "  --jdbc-url URL                keep sessions in this PostgreSQL or MariaDB database",
           "                                instead (user and password as URL parameters), e.g.",
@@ -41,7 +44,12 @@ public final class DemoMain {
    *     dataDir}
    */
   record Options(
-      int port, Duration accessTokenValidity, AntiCsrfMode antiCsrf, Path dataDir, String jdbcUrl) {
+      int port,
+      Duration accessTokenValidity,
+      AntiCsrfMode antiCsrf,
+      Path dataDir,
+      String jdbcUrl,
+      AccessTokenSigning signing) {
 
     static Options parse(String... args) {
       int port = 8080;
@@ -50,6 +58,7 @@ public final class DemoMain {
       Path dataDir = Path.of("hallpass-data");
       boolean dataDirGiven = false;
       String jdbcUrl = null;
+      AccessTokenSigning signing = AccessTokenSigning.RS256;
       for (int i = 0; i < args.length; i++) {
         String flag = args[i];
         if (i + 1 >= args.length) {
@@ -78,6 +87,14 @@ public final class DemoMain {
                   "--anti-csrf must be NONE, VIA_CUSTOM_HEADER or VIA_TOKEN, got " + value);
             }
             break;
+          case "--access-token-signing":
+            try {
+              signing = AccessTokenSigning.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+              throw new IllegalArgumentException(
+                  "--access-token-signing must be RS256 or HS256, got " + value);
+            }
+            break;
           case "--data-dir":
             dataDir = Path.of(value);
             dataDirGiven = true;
@@ -98,7 +115,7 @@ public final class DemoMain {
         throw new IllegalArgumentException(
             "--data-dir and --jdbc-url conflict: the H2 directory or a database server, not both");
       }
-      return new Options(port, validity, antiCsrf, dataDir, jdbcUrl);
+      return new Options(port, validity, antiCsrf, dataDir, jdbcUrl, signing);
     }
 
     /** Where sessions live, for the start-up line: never the URL's parameters (a password). */
@@ -146,6 +163,7 @@ public final class DemoMain {
                 ? JdbcSessionStores.embedded(o.dataDir())
                 : JdbcSessionStores.builder().jdbcUrl(o.jdbcUrl()).build())
         .accessTokenValidity(o.accessTokenValidity())
+        .accessTokenSigning(o.signing())
         // Only VIA_TOKEN uses the engine's anti-CSRF tokens.
         .antiCsrf(o.antiCsrf() == AntiCsrfMode.VIA_TOKEN)
         .build();

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.Hallpass;
 import dev.hallpass.SessionStores;
 import dev.hallpass.servlet.AntiCsrfMode;
+import dev.hallpass.spi.SessionStore;
 import dev.hallpass.testkit.MutableClock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +101,27 @@ class DemoBrowserTest {
         .as("header mode keeps the tokens out of " + "HttpOnly cookies")
         .doesNotContain("sAccessToken")
         .contains("st-access-token");
+  }
+
+  @Test
+  void hs256_cookieAndHeaderModes_refreshOnceOnExpiry_andRefuseAfterSignOut() throws Exception {
+    List<String> jwksKeys = new ArrayList<>();
+    List<String> algorithms = new ArrayList<>();
+    JsonNode results =
+        run(
+            AntiCsrfMode.NONE,
+            AccessTokenSigning.HS256,
+            (engine, store) -> {
+              jwksKeys.addAll(engine.getJwks().getKeyIds());
+              store.loadSigningKeys().forEach(k -> algorithms.add(k.publicKeyX509()));
+            },
+            "cookie",
+            "header");
+
+    assertSignedInRefreshedAndSignedOut(results.get("cookie"), "alice-cookie");
+    assertSignedInRefreshedAndSignedOut(results.get("header"), "alice-header");
+    assertThat(jwksKeys).as("no HMAC key is published").isEmpty();
+    assertThat(algorithms).isNotEmpty().containsOnly("hmac:HS256");
   }
 
   @Test
@@ -312,10 +336,22 @@ class DemoBrowserTest {
 
   /** Starts the demo on a random port with a movable clock and runs the browser script on it. */
   private static JsonNode run(AntiCsrfMode antiCsrf, String... scenarios) throws Exception {
+    return run(antiCsrf, AccessTokenSigning.RS256, (engine, store) -> {}, scenarios);
+  }
+
+  /** As above, signing with {@code signing}; {@code after} sees the engine and store at the end. */
+  private static JsonNode run(
+      AntiCsrfMode antiCsrf,
+      AccessTokenSigning signing,
+      BiConsumer<Hallpass, SessionStore> after,
+      String... scenarios)
+      throws Exception {
     MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    SessionStore store = SessionStores.inMemory(clock);
     try (Hallpass engine =
             Hallpass.builder()
-                .store(SessionStores.inMemory(clock))
+                .store(store)
+                .accessTokenSigning(signing)
                 .clock(clock)
                 .accessTokenValidity(VALIDITY)
                 .refreshTokenValidity(SESSION_VALIDITY)
@@ -357,6 +393,7 @@ class DemoBrowserTest {
         assertThat(node.waitFor(30, TimeUnit.SECONDS)).as("browser script ended").isTrue();
         assertThat(node.exitValue()).as("browser script exit code").isZero();
         assertThat(result).as("browser script result").isNotNull();
+        after.accept(engine, store);
         return JSON.readTree(result);
       } finally {
         watchdog.cancel(false);

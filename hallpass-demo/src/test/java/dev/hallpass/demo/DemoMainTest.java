@@ -3,6 +3,7 @@ package dev.hallpass.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.Hallpass;
 import dev.hallpass.Session;
 import dev.hallpass.servlet.AntiCsrfMode;
@@ -29,6 +30,18 @@ class DemoMainTest {
     assertThat(o.antiCsrf()).isEqualTo(AntiCsrfMode.NONE);
     assertThat(o.dataDir()).isEqualTo(Path.of("hallpass-data"));
     assertThat(o.jdbcUrl()).isNull();
+    assertThat(o.signing()).isEqualTo(AccessTokenSigning.RS256);
+  }
+
+  @Test
+  void accessTokenSigning_takesRs256OrHs256_inAnyCase_andRefusesOthers() {
+    assertThat(DemoMain.Options.parse("--access-token-signing", "hs256").signing())
+        .isEqualTo(AccessTokenSigning.HS256);
+    assertThat(DemoMain.Options.parse("--access-token-signing", "RS256").signing())
+        .isEqualTo(AccessTokenSigning.RS256);
+    assertThatThrownBy(() -> DemoMain.Options.parse("--access-token-signing", "none"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("--access-token-signing must be RS256 or HS256, got none");
   }
 
   @Test

@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -91,6 +92,9 @@ final class JdbcSessionStore implements SessionStore {
   /** The revocation feed (PostgreSQL, MariaDB/MySQL), or null (H2: no feed, nothing recorded). */
   private final JdbcRevocationFeed feed;
 
+  /** Open transactions with START TRANSACTION rather than by switching auto-commit off. */
+  private final boolean explicitTransactions;
+
   private JdbcSessionStore(
       DataSource dataSource,
       AutoCloseable ownedPool,
@@ -111,6 +115,7 @@ final class JdbcSessionStore implements SessionStore {
         dialect == Dialect.H2 || dedicated == null
             ? null
             : new JdbcRevocationFeed(dataSource, dialect, dedicated, pollInterval);
+    this.explicitTransactions = dialect == Dialect.MARIADB || dialect == Dialect.MYSQL;
   }
 
   @Override
@@ -892,6 +897,9 @@ final class JdbcSessionStore implements SessionStore {
       try (Connection c = dataSource.getConnection()) {
         int previousTimeout = setNetworkTimeout(c);
         boolean autoCommit = c.getAutoCommit();
+        if (autoCommit && explicitTransactions) {
+          return inExplicitTransaction(c, work);
+        }
         if (autoCommit) {
           c.setAutoCommit(false);
         }
@@ -986,6 +994,32 @@ final class JdbcSessionStore implements SessionStore {
       evictIdle.run();
     }
     return true;
+  }
+
+  /**
+   * A transaction on an auto-commit connection opened with START TRANSACTION and ended with COMMIT
+   * or ROLLBACK: on MariaDB and MySQL, where switching auto-commit off and on again costs a round
+   * trip each, this is one round trip fewer per transaction (a refresh: four instead of five). The
+   * connection stays in auto-commit mode throughout, as the pool expects it back.
+   */
+  private static <T> T inExplicitTransaction(Connection c, SqlWork<T> work) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("START TRANSACTION");
+    }
+    try {
+      T result = work.run(c);
+      try (Statement st = c.createStatement()) {
+        st.execute("COMMIT");
+      }
+      return result;
+    } catch (Throwable t) {
+      try (Statement st = c.createStatement()) {
+        st.execute("ROLLBACK");
+      } catch (SQLException | RuntimeException e) {
+        t.addSuppressed(e);
+      }
+      throw t;
+    }
   }
 
   private static boolean isTransient(SQLException e) {

@@ -460,6 +460,16 @@ abstract class AbstractJdbcSessionStoreTest {
                             "executeQuery", a -> run(sql, ps::executeQuery),
                             "executeUpdate", a -> run(sql, ps::executeUpdate)));
                   },
+              "createStatement",
+                  args -> {
+                    // Transaction control sent as SQL (MariaDB and MySQL: START TRANSACTION).
+                    Statement st = c.createStatement();
+                    return JdbcSessionStoresTest.proxy(
+                        Statement.class,
+                        st,
+                        Map.of(
+                            "execute", a -> run((String) a[0], () -> st.execute((String) a[0]))));
+                  },
               "commit",
                   args -> {
                     log.add("COMMIT");
@@ -506,6 +516,8 @@ abstract class AbstractJdbcSessionStoreTest {
   @Test
   void refreshAndConfirm_costOnlyTheirStatements() {
     LoggingDataSource ds = new LoggingDataSource(2);
+    // MariaDB and MySQL open transactions with START TRANSACTION, sparing two auto-commit switches.
+    String[] begin = url().startsWith("jdbc:mariadb:") ? new String[] {"START"} : new String[0];
     SessionStore logged = track(JdbcSessionStores.builder().dataSource(ds).build());
     logged.insertSession(session("h", "alice", NOW.plusSeconds(600)));
     ds.take();
@@ -514,9 +526,9 @@ abstract class AbstractJdbcSessionStoreTest {
     assertThat(ds.take())
         .as("rotate")
         .containsExactly(
-            "SELECT FOR UPDATE", "UPDATE hallpass_sessions SET current_refresh_hash", "COMMIT");
+            tx(begin, "SELECT FOR UPDATE", "UPDATE hallpass_sessions SET current_refresh_hash"));
     logged.lockAndDecide("h", (rec, now) -> new Decision("keep", RefreshWrite.KEEP));
-    assertThat(ds.take()).as("keep").containsExactly("SELECT FOR UPDATE", "COMMIT");
+    assertThat(ds.take()).as("keep").containsExactly(tx(begin, "SELECT FOR UPDATE"));
     logged.lockAndDecide("h", (rec, now) -> new Decision("delete", RefreshWrite.DELETE));
     // With a revocation feed the deletion is recorded (and, on PostgreSQL, notified) in it.
     List<String> delete = new ArrayList<>(List.of("SELECT FOR UPDATE", "DELETE"));
@@ -526,12 +538,11 @@ abstract class AbstractJdbcSessionStoreTest {
         delete.add("SELECT");
       }
     }
-    delete.add("COMMIT");
-    assertThat(ds.take()).as("delete").containsExactlyElementsOf(delete);
+    assertThat(ds.take()).as("delete").containsExactly(tx(begin, delete.toArray(String[]::new)));
     logged.lockAndDecide("h", (rec, now) -> new Decision("rotate", rotate(2, now)));
     assertThat(ds.take())
         .as("no session: the time alone, nothing written")
-        .containsExactly("SELECT FOR UPDATE", "SELECT", "COMMIT");
+        .containsExactly(tx(begin, "SELECT FOR UPDATE", "SELECT"));
 
     logged.insertSession(session("h2", "alice", NOW.plusSeconds(600)));
     ds.take();
@@ -548,7 +559,15 @@ abstract class AbstractJdbcSessionStoreTest {
     clocked.lockAndDecide("missing", (rec, now) -> new Decision("keep", RefreshWrite.KEEP));
     assertThat(ds.take())
         .as("no session, clock option: no time query")
-        .containsExactly("SELECT FOR UPDATE", "COMMIT");
+        .containsExactly(tx(begin, "SELECT FOR UPDATE"));
+  }
+
+  /** A transaction's log: {@code begin}, the statements, COMMIT. */
+  private static String[] tx(String[] begin, String... statements) {
+    List<String> out = new ArrayList<>(Arrays.asList(begin));
+    out.addAll(Arrays.asList(statements));
+    out.add("COMMIT");
+    return out.toArray(String[]::new);
   }
 
   @Test

@@ -313,28 +313,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
             });
   }
 
-  // ---------------------------------------------------------------- the store's compare-and-set
+  // The stores' compare-and-set (replaceRefreshKey, replaceSigningPrivateKey) is tested on every
+  // store by the compatibility kit (SessionStoreCompatibilityKit).
 
-  @Test
-  void replaceMethods_areCompareAndSet() throws Exception {
-    SessionStore store = newStore(clock);
-    Hallpass h = engine(store, KEK1);
-    Session alice = h.createNewSession("alice", Map.of(), Map.of());
-    String stored = rawRefreshKey(alice.getHandle());
-
-    assertThat(store.replaceRefreshKey(alice.getHandle(), stored + "x", "other")).isFalse();
-    assertThat(store.replaceRefreshKey("no-such-handle", stored, "other")).isFalse();
-    assertThat(rawRefreshKey(alice.getHandle())).isEqualTo(stored);
-    String longest = "k".repeat(255);
-    assertThat(store.replaceRefreshKey(alice.getHandle(), stored, longest)).isTrue();
-    assertThat(rawRefreshKey(alice.getHandle())).isEqualTo(longest);
-    assertThat(store.findSession(alice.getHandle()).orElseThrow().refreshKey()).isEqualTo(longest);
-
-    Map.Entry<String, String> key = rawPrivateKeys().entrySet().iterator().next();
-    assertThat(store.replaceSigningPrivateKey(key.getKey(), key.getValue() + "x", "o")).isFalse();
-    assertThat(store.replaceSigningPrivateKey("d-none", key.getValue(), "o")).isFalse();
-    assertThat(rawPrivateKeys()).containsEntry(key.getKey(), key.getValue());
-    assertThat(store.replaceSigningPrivateKey(key.getKey(), key.getValue(), "replaced")).isTrue();
-    assertThat(rawPrivateKeys()).containsEntry(key.getKey(), "replaced");
-  }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.HallpassException.Type;
@@ -41,7 +42,8 @@ import org.junit.jupiter.api.Test;
  *
  * <p>A store's test class extends this and says how to make an empty store whose refresh clock (the
  * time {@code lockAndDecide} passes to its rule) is a given clock. Time moves only through {@link
- * #clock}, which is also the first engine's clock.
+ * #clock}, which is also the first engine's clock. The engines sign RS256; a subclass that
+ * overrides {@link #signing()} runs the same set in HS256 mode.
  */
 public abstract class EngineOnStoreKit {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,6 +70,11 @@ public abstract class EngineOnStoreKit {
   protected Hallpass hallpass;
 
   private final List<AutoCloseable> toClose = new ArrayList<>();
+
+  /** How the kit's engines sign access tokens. Default RS256. */
+  protected AccessTokenSigning signing() {
+    return AccessTokenSigning.RS256;
+  }
 
   /** A fresh, empty store whose refresh clock is {@code storeClock}; the kit closes it. */
   protected abstract SessionStore newStore(Clock storeClock);
@@ -117,6 +124,7 @@ public abstract class EngineOnStoreKit {
             .refreshTokenValidity(REFRESH)
             .refreshGracePeriod(GRACE)
             .antiCsrf(true)
+            .accessTokenSigning(signing())
             .disableBackgroundCleanup();
     settings.accept(b);
     Hallpass h = b.build();
@@ -445,6 +453,84 @@ public abstract class EngineOnStoreKit {
         .isEqualTo(engines.get(1).getJwks().getKeyIds())
         .isEqualTo(hallpass.getJwks().getKeyIds());
     assertThat(a.loadSigningKeys()).hasSize(2);
+  }
+
+  /**
+   * Two processes start at once on an empty database, one with its clock ahead: the other loses the
+   * insert of the first key, whose period starts after its own time, and must use it (it failed
+   * with "no signing key could be created" before), adding no generation.
+   */
+  @Test
+  public void twoEnginesStartingOnAnEmptyDatabase_withClocksApart_shareTheWinnersKeys()
+      throws Exception {
+    SessionStore winnerStore = newStoreOnSameDatabase(clock);
+    SessionStore loserStore = newStoreOnSameDatabase(clock);
+    if (winnerStore == null) {
+      winnerStore = store;
+      loserStore = store;
+    } else {
+      toClose.add(winnerStore);
+      toClose.add(loserStore);
+    }
+    store.deleteSigningKeysRetiredBefore(START.plus(Duration.ofDays(3650))); // an empty database
+    SessionStore winnersStore = winnerStore;
+    Clock ahead = Clock.offset(clock, Duration.ofSeconds(5));
+    Hallpass[] winner = new Hallpass[1];
+    SessionStore loserView =
+        beforeFirstKeyInsert(
+            loserStore, () -> winner[0] = engine(unclosable(winnersStore), ahead, b -> {}));
+
+    Hallpass loser = engine(loserView, clock, b -> {});
+
+    assertThat(store.loadSigningKeys()).hasSize(2);
+    Session s = loser.createNewSession("alice", null, null);
+    assertThat(verify(winner[0], s).getUserId()).isEqualTo("alice");
+    Session w = winner[0].createNewSession("bob", null, null);
+    assertThat(verify(loser, w).getUserId()).isEqualTo("bob");
+    assertThat(header(s).get("kid")).isEqualTo(header(w).get("kid"));
+    assertThat(header(s).get("alg")).isEqualTo(signing().name());
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> header(Session s) throws Exception {
+    return JSON.readValue(
+        Base64.getUrlDecoder().decode(s.getAccessToken().split("\\.")[0]), Map.class);
+  }
+
+  /** {@code s} whose first insertSigningKey runs {@code first} before going on; close is kept. */
+  private static SessionStore beforeFirstKeyInsert(SessionStore s, Runnable first) {
+    AtomicInteger inserts = new AtomicInteger();
+    return proxy(
+        s,
+        name -> {
+          if (name.equals("insertSigningKey") && inserts.getAndIncrement() == 0) {
+            first.run();
+          }
+          return !name.equals("close");
+        });
+  }
+
+  /** {@code s} whose close() does nothing (the kit closes the store itself). */
+  private static SessionStore unclosable(SessionStore s) {
+    return proxy(s, name -> !name.equals("close"));
+  }
+
+  /** A proxy of {@code s} that forwards a call when {@code forward} says so. */
+  private static SessionStore proxy(SessionStore s, java.util.function.Predicate<String> forward) {
+    return (SessionStore)
+        java.lang.reflect.Proxy.newProxyInstance(
+            SessionStore.class.getClassLoader(),
+            new Class<?>[] {SessionStore.class},
+            (p, method, args) -> {
+              if (!forward.test(method.getName())) {
+                return null;
+              }
+              try {
+                return method.invoke(s, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
   }
 
   /** Runs {@code call} on {@code threads} threads released at once; rethrows any failure. */

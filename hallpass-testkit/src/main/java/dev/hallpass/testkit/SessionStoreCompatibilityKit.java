@@ -1290,6 +1290,104 @@ public abstract class SessionStoreCompatibilityKit {
     assertThat(store.loadSigningKeys()).isEmpty();
   }
 
+  @Test
+  public void signingKeys_hs256Record_storesTheMarkerAndSecretExactly() {
+    SigningKeyRecord hmac =
+        new SigningKeyRecord(
+            "d-hmac",
+            4,
+            "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            "hmac:HS256",
+            NOW,
+            NOW,
+            NOW.plusSeconds(100));
+
+    assertThat(store.insertSigningKey(hmac)).isTrue();
+
+    SigningKeyRecord loaded = store.loadSigningKeys().get(0);
+    assertThat(loaded.publicKeyX509()).isEqualTo("hmac:HS256");
+    assertThat(loaded.privateKeyPkcs8()).isEqualTo(hmac.privateKeyPkcs8());
+    assertThat(loaded.generation()).isEqualTo(4);
+  }
+
+  // ---------------------------------------------------------------- re-encryption
+  // (compare-and-set)
+
+  @Test
+  public void replaceRefreshKey_isCompareAndSet_andChangesNothingElse() {
+    SessionRecord s = session("h", "alice", NOW.plusSeconds(600));
+    store.insertSession(s);
+    store.insertSession(session("other", "alice", NOW.plusSeconds(600)));
+
+    assertThat(store.replaceRefreshKey("h", "rk-h" + "x", "replaced")).isFalse();
+    assertThat(store.replaceRefreshKey("h", "rk-", "replaced")).as("a prefix").isFalse();
+    assertThat(store.replaceRefreshKey("no-such-handle", "rk-h", "replaced")).isFalse();
+    assertThat(store.findSession("h")).contains(s);
+
+    String longest = "k".repeat(255); // an encrypted key's room in every store
+    assertThat(store.replaceRefreshKey("h", "rk-h", longest)).isTrue();
+
+    assertThat(store.findSession("h")).contains(s.withRefreshKey(longest));
+    assertThat(stored("other").refreshKey()).isEqualTo("rk-other");
+    assertThat(store.replaceRefreshKey("h", "rk-h", "again")).as("no longer expected").isFalse();
+    assertThat(stored("h").refreshKey()).isEqualTo(longest);
+  }
+
+  @Test
+  public void replaceRefreshKey_ofAnExpiredSession_stillReplaces() {
+    SessionRecord s = session("h", "alice", NOW.minusSeconds(1));
+    store.insertSession(s);
+
+    assertThat(store.replaceRefreshKey("h", "rk-h", "replaced")).isTrue();
+    assertThat(store.findSession("h")).contains(s.withRefreshKey("replaced"));
+  }
+
+  @Test
+  public void replaceRefreshKey_racingReplacements_exactlyOneWins() throws Exception {
+    store.insertSession(session("h", "alice", NOW.plusSeconds(600)));
+    int racers = 6;
+    List<SessionStore> on = stores(racers);
+    List<Callable<Boolean>> tasks = new ArrayList<>();
+    for (int i = 0; i < racers; i++) {
+      SessionStore st = on.get(i);
+      String value = "racer-" + i;
+      tasks.add(() -> st.replaceRefreshKey("h", "rk-h", value));
+    }
+
+    List<Boolean> won = race(tasks);
+
+    assertThat(won).containsOnlyOnce(true);
+    assertThat(stored("h").refreshKey()).isEqualTo("racer-" + won.indexOf(true));
+  }
+
+  @Test
+  public void replaceSigningPrivateKey_isCompareAndSet_andChangesNothingElse() {
+    SigningKeyRecord k0 = key("d-k0", 0);
+    store.insertSigningKey(k0);
+    store.insertSigningKey(key("d-k1", 1));
+
+    assertThat(store.replaceSigningPrivateKey("d-k0", "private-d-k0x", "replaced")).isFalse();
+    assertThat(store.replaceSigningPrivateKey("d-k0", "private-d-k1", "replaced")).isFalse();
+    assertThat(store.replaceSigningPrivateKey("d-none", "private-d-k0", "replaced")).isFalse();
+    assertThat(store.loadSigningKeys().get(0).privateKeyPkcs8()).isEqualTo("private-d-k0");
+
+    String wrapped = "hpkek1:kek:" + "w".repeat(3000); // a wrapped RSA private key's size
+    assertThat(store.replaceSigningPrivateKey("d-k0", "private-d-k0", wrapped)).isTrue();
+
+    List<SigningKeyRecord> keys = store.loadSigningKeys();
+    assertThat(keys).hasSize(2);
+    SigningKeyRecord loaded = keys.get(0);
+    assertThat(loaded.kid()).isEqualTo("d-k0");
+    assertThat(loaded.generation()).isZero();
+    assertThat(loaded.privateKeyPkcs8()).isEqualTo(wrapped);
+    assertThat(loaded.publicKeyX509()).isEqualTo(k0.publicKeyX509());
+    assertThat(loaded.createdAt()).isEqualTo(k0.createdAt());
+    assertThat(loaded.signsFrom()).isEqualTo(k0.signsFrom());
+    assertThat(loaded.signsUntil()).isEqualTo(k0.signsUntil());
+    assertThat(keys.get(1).privateKeyPkcs8()).isEqualTo("private-d-k1");
+    assertThat(store.replaceSigningPrivateKey("d-k0", "private-d-k0", "again")).isFalse();
+  }
+
   // ---------------------------------------------------------------- life cycle and arguments
 
   @Test
@@ -1319,7 +1417,9 @@ public abstract class SessionStoreCompatibilityKit {
             () -> store.deleteExpiredSessions(NOW, 0),
             () -> store.loadSigningKeys(),
             () -> store.insertSigningKey(key("d-k0", 0)),
-            () -> store.deleteSigningKeysRetiredBefore(NOW));
+            () -> store.deleteSigningKeysRetiredBefore(NOW),
+            () -> store.replaceRefreshKey("h", "rk-h", "x"),
+            () -> store.replaceSigningPrivateKey("d-k0", "private-d-k0", "x"));
     for (ThrowingCallable call : calls) {
       generalError(call);
     }
@@ -1366,7 +1466,13 @@ public abstract class SessionStoreCompatibilityKit {
             () -> store.findLiveHandlesOfUser("public", "alice", null),
             () -> store.deleteExpiredSessions(null, 10),
             () -> store.insertSigningKey(null),
-            () -> store.deleteSigningKeysRetiredBefore(null));
+            () -> store.deleteSigningKeysRetiredBefore(null),
+            () -> store.replaceRefreshKey(null, "rk-h", "x"),
+            () -> store.replaceRefreshKey("h", null, "x"),
+            () -> store.replaceRefreshKey("h", "rk-h", null),
+            () -> store.replaceSigningPrivateKey(null, "private-d-k0", "x"),
+            () -> store.replaceSigningPrivateKey("d-k0", null, "x"),
+            () -> store.replaceSigningPrivateKey("d-k0", "private-d-k0", null));
     for (int i = 0; i < calls.size(); i++) {
       assertThat(catchThrowable(calls.get(i)))
           .as("call %d of the list", i)
