@@ -300,11 +300,18 @@ final class AccessTokens {
     SigningKey key = keyFor(token.substring(0, dot1));
     byte[] signature;
     byte[] payload;
+    String encodedSignature = token.substring(dot2 + 1);
     try {
-      signature = Crypto.B64URL_DECODER.decode(token.substring(dot2 + 1));
+      signature = Crypto.B64URL_DECODER.decode(encodedSignature);
       payload = Crypto.B64URL_DECODER.decode(token.substring(dot1 + 1, dot2));
     } catch (IllegalArgumentException e) {
       throw HallpassException.unauthorised("access token is not valid base64url");
+    }
+    // One spelling per token: padding or set unused low bits would decode to the same signature,
+    // and anything keyed on the token's text (the verified-token cache, logs of hashes, an app's
+    // replay list) would see two tokens. The header and payload are covered by the signature.
+    if (!Crypto.B64URL.encodeToString(signature).equals(encodedSignature)) {
+      throw HallpassException.unauthorised("access token is not in its canonical encoding");
     }
     // ASCII only: both parts decoded as base64url above
     byte[] signed = token.substring(0, dot2).getBytes(StandardCharsets.US_ASCII);

@@ -53,6 +53,46 @@ class TokenHygieneTest {
             e -> assertThat(e.getType()).as(e.getMessage()).isEqualTo(type));
   }
 
+  // ------------------------------------------------- access tokens in their one spelling only
+
+  /** The token with its signature's last character's unused low bits set, or padded. */
+  private static List<String> otherSpellings(String token) {
+    int dot = token.lastIndexOf('.');
+    String signature = token.substring(dot + 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    int last = alphabet.indexOf(signature.charAt(signature.length() - 1));
+    // 256 bytes (RS256) leave 4 unused bits in the last character, 32 bytes (HS256) leave 2.
+    int unused = signature.length() % 4 == 2 ? 4 : 2;
+    List<String> spellings = new ArrayList<>();
+    for (int bits = 1; bits < (1 << unused); bits++) {
+      String variant =
+          signature.substring(0, signature.length() - 1) + alphabet.charAt(last | bits);
+      spellings.add(token.substring(0, dot + 1) + variant);
+    }
+    spellings.add(token + (signature.length() % 4 == 2 ? "==" : "="));
+    return spellings;
+  }
+
+  @Test
+  void getSession_withTheSignatureInAnotherSpelling_isUnauthorised_inBothSigningModes() {
+    for (AccessTokenSigning signing : AccessTokenSigning.values()) {
+      Hallpass h =
+          Hallpass.builder()
+              .store(SessionStores.inMemory(clock))
+              .clock(clock)
+              .accessTokenSigning(signing)
+              .verifiedTokenCacheSize(0)
+              .disableBackgroundCleanup()
+              .build();
+      engines.add(h);
+      String token = h.createNewSession("alice", null, null).getAccessToken();
+      for (String other : otherSpellings(token)) {
+        assertError(Type.UNAUTHORISED, () -> h.getSession(other, null, false));
+      }
+      assertThat(h.getSession(token, null, false).getUserId()).isEqualTo("alice");
+    }
+  }
+
   // ---------------------------------------------------------------- createJWT mints no session
 
   @Test
