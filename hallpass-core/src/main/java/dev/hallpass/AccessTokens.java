@@ -243,7 +243,7 @@ final class AccessTokens {
     } catch (IllegalArgumentException e) {
       throw HallpassException.unauthorised("access token is not valid base64url");
     }
-    if (signature.length != 256) {
+    if (signature.length != 256 || !canonicalSignature(token, dot2 + 1)) {
       throw HallpassException.unauthorised("access token signature is invalid");
     }
     boolean valid;
@@ -275,6 +275,7 @@ final class AccessTokens {
         || !(rth instanceof String)
         || !(tenant instanceof String)
         || !(exp instanceof Number)
+        || !validExp((Number) exp)
         || (csrf != null && !(csrf instanceof String))
         || (parent != null && !(parent instanceof String))) {
       throw HallpassException.unauthorised("access token lacks Hallpass claims");
@@ -291,6 +292,32 @@ final class AccessTokens {
         ((Number) exp).longValue(),
         null,
         Collections.unmodifiableMap(all));
+  }
+
+  /** The latest {@code exp} accepted: its milliseconds still fit a long (and an Instant). */
+  private static final long MAX_EXP = Long.MAX_VALUE / 1000;
+
+  /**
+   * Whether {@code exp} is a time callers can compute with: an {@code exp} whose milliseconds
+   * overflow would turn an expired token into a valid one, or make its expiry unrepresentable.
+   */
+  private static boolean validExp(Number exp) {
+    long e = exp.longValue();
+    return e >= 0 && e <= MAX_EXP && exp.doubleValue() <= MAX_EXP;
+  }
+
+  /**
+   * Whether the signature from {@code start} is spelled the one way that encodes its 256 bytes: 342
+   * characters, no padding, and zero unused low bits in the last one (the decoder ignores them, so
+   * without this check one token would have 16 accepted spellings and more with '=').
+   */
+  private static boolean canonicalSignature(String token, int start) {
+    if (token.length() - start != RSA_SIGNATURE_B64_LENGTH) {
+      return false;
+    }
+    char last = token.charAt(token.length() - 1);
+    // 2048 bits leave 4 unused bits in the last character: only A, Q, g and w have them zero
+    return last == 'A' || last == 'Q' || last == 'g' || last == 'w';
   }
 
   private SigningKey keyFor(String encodedHeader) {
