@@ -1,0 +1,103 @@
+package dev.hallpass.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Set;
+
+/**
+ * Coverage-guided fuzzing of the server's JSON request bodies (and query values and paths) through
+ * the real HTTP stack of an in-process server on the loopback interface. Whatever the body, the
+ * answer is 200 or a 4xx, within the client's timeout: never a 500.
+ *
+ * <p>Input: byte 0 picks the endpoint, byte 1 whether to send a fuzzed {@code cdi-version}; the
+ * rest is the body (or query value, or path). {@code $AT}, {@code $RT}, {@code $CSRF} and {@code
+ * $HANDLE} become the tokens and handle of a session created for the input. Seeds: {@code
+ * src/test/resources/dev/hallpass/server/ApiBodyFuzzTestInputs}.
+ */
+class ApiBodyFuzzTest {
+  private static final String[][] ENDPOINTS = {
+    {"POST", "/recipe/session"},
+    {"POST", "/recipe/session/verify"},
+    {"POST", "/recipe/session/refresh"},
+    {"POST", "/recipe/session/regenerate"},
+    {"PUT", "/recipe/session/data"},
+    {"PUT", "/recipe/jwt/data"},
+    {"POST", "/recipe/session/remove"},
+    {"POST", "/recipe/jwt"},
+    {"GET", "/recipe/session?sessionHandle="},
+    {"GET", "/recipe/session/user?userId="},
+    {"GET", ""}, // the body is the path
+  };
+  private static final Set<Integer> ALLOWED = Set.of(200, 400, 401, 404, 405);
+
+  private static TestServer server;
+
+  private static synchronized TestServer server() throws Exception {
+    if (server == null) {
+      server = new TestServer();
+    }
+    return server;
+  }
+
+  @FuzzTest(maxDuration = "5m")
+  void api_withFuzzedBody_answers200or4xx(byte[] data) throws Exception {
+    TestServer s = server();
+    String[] endpoint = ENDPOINTS[data.length == 0 ? 0 : (data[0] & 0xff) % ENDPOINTS.length];
+    boolean fuzzCdi = data.length > 1 && (data[1] & 1) == 1;
+    String body =
+        new String(
+            data.length < 2 ? new byte[0] : Arrays.copyOfRange(data, 2, data.length),
+            StandardCharsets.UTF_8);
+    if (body.contains("$")) {
+      JsonNode session =
+          ApiClient.ok200(
+              s.post(
+                  "/recipe/session",
+                  "{\"userId\":\"alice\",\"userDataInJWT\":{},\"userDataInDatabase\":{},"
+                      + "\"enableAntiCsrf\":true}"));
+      body =
+          body.replace("$AT", session.at("/accessToken/token").asText())
+              .replace("$RT", session.at("/refreshToken/token").asText())
+              .replace("$CSRF", session.at("/antiCsrfToken").asText())
+              .replace("$HANDLE", session.at("/session/handle").asText());
+    }
+    HttpRequest.Builder b;
+    String method = endpoint[0];
+    if (method.equals("GET")) {
+      String target =
+          endpoint[1].isEmpty()
+              ? "/" + body
+              : endpoint[1] + URLEncoder.encode(body, StandardCharsets.UTF_8);
+      URI uri;
+      try {
+        uri = s.uri(target);
+      } catch (IllegalArgumentException e) {
+        return; // not a URI a client could send
+      }
+      b = HttpRequest.newBuilder(uri).GET();
+    } else {
+      b =
+          HttpRequest.newBuilder(s.uri(endpoint[1]))
+              .method(method, HttpRequest.BodyPublishers.ofString(body))
+              .header("content-type", "application/json");
+    }
+    b.timeout(java.time.Duration.ofSeconds(10)).header("api-key", TestServer.API_KEY);
+    String cdi = fuzzCdi ? body.replaceAll("[^\\x20-\\x7e]", "") : "5.4";
+    b.header("cdi-version", cdi.isEmpty() ? "5.4" : cdi.substring(0, Math.min(cdi.length(), 100)));
+    HttpResponse<String> r;
+    try {
+      r = s.send(b.build());
+    } catch (IllegalArgumentException e) {
+      return; // the client refuses the header value: nothing reaches the server
+    }
+    assertThat(r.statusCode()).as("%s %s -> %s", method, endpoint[1], r.body()).isIn(ALLOWED);
+  }
+}
