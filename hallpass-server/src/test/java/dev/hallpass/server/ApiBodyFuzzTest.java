@@ -12,7 +12,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Set;
 
 /**
  * Coverage-guided fuzzing of the server's JSON request bodies (and query values and paths) through
@@ -38,7 +37,6 @@ class ApiBodyFuzzTest {
     {"GET", "/recipe/session/user?userId="},
     {"GET", ""}, // the body is the path
   };
-  private static final Set<Integer> ALLOWED = Set.of(200, 400, 401, 404, 405);
 
   private static TestServer server;
 
@@ -116,6 +114,10 @@ class ApiBodyFuzzTest {
     } catch (IllegalArgumentException e) {
       return; // the client refuses the header value: nothing reaches the server
     }
-    assertThat(r.statusCode()).as("%s %s -> %s", method, endpoint[1], r.body()).isIn(ALLOWED);
+    // 200 or any 4xx (e.g. 414 from the HTTP layer for a long query): never a 5xx
+    int status = r.statusCode();
+    assertThat(status == 200 || (status >= 400 && status < 500))
+        .as("%s %s -> %s %s", method, endpoint[1], status, r.body())
+        .isTrue();
   }
 }
