@@ -109,10 +109,19 @@ class ApiBodyFuzzTest {
     String cdi = fuzzCdi ? body.replaceAll("[^\\x20-\\x7e]", "") : "5.4";
     b.header("cdi-version", cdi.isEmpty() ? "5.4" : cdi.substring(0, Math.min(cdi.length(), 100)));
     HttpResponse<String> r;
+    HttpRequest request;
     try {
-      r = s.send(b.build());
+      request = b.build();
     } catch (IllegalArgumentException e) {
       return; // the client refuses the header value: nothing reaches the server
+    }
+    try {
+      r = s.send(request);
+    } catch (java.io.IOException e) {
+      // Once in ~20,000 fuzzing executions a pooled keep-alive connection was found closed
+      // ("header parser received no bytes"); the input did not reproduce it. One retry on a new
+      // exchange; a second failure is a finding (docs/fuzzing.md).
+      r = s.send(request);
     }
     // 200 or any 4xx (e.g. 414 from the HTTP layer for a long query): never a 5xx
     int status = r.statusCode();
