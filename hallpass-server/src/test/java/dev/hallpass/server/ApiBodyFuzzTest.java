@@ -39,6 +39,8 @@ class ApiBodyFuzzTest {
   };
 
   private static TestServer server;
+  private static final java.util.concurrent.atomic.AtomicInteger CLOSED_WITHOUT_ANSWER =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   private static synchronized TestServer server() throws Exception {
     if (server == null) {
@@ -118,10 +120,15 @@ class ApiBodyFuzzTest {
     try {
       r = s.send(request);
     } catch (java.io.IOException e) {
-      // Once in ~20,000 fuzzing executions a pooled keep-alive connection was found closed
-      // ("header parser received no bytes"); the input did not reproduce it. One retry on a new
-      // exchange; a second failure is a finding (docs/fuzzing.md).
-      r = s.send(request);
+      // About once in 20,000 fuzzing executions the server closed a pooled keep-alive connection
+      // without answering ("header parser received no bytes"); the inputs did not reproduce it
+      // alone (docs/fuzzing.md, an open question). Counted and retried once on a new connection:
+      // if the server does not answer that either, it is a finding.
+      int n = CLOSED_WITHOUT_ANSWER.incrementAndGet();
+      System.err.println("connection closed without an answer (" + n + " so far): " + e);
+      r =
+          java.net.http.HttpClient.newHttpClient()
+              .send(request, HttpResponse.BodyHandlers.ofString());
     }
     // 200 or any 4xx (e.g. 414 from the HTTP layer for a long query): never a 5xx
     int status = r.statusCode();
