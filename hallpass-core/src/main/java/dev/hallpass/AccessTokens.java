@@ -334,6 +334,7 @@ final class AccessTokens {
         || !(rth instanceof String)
         || !(tenant instanceof String)
         || !(exp instanceof Number)
+        || !validExp((Number) exp)
         || (csrf != null && !(csrf instanceof String))
         || (parent != null && !(parent instanceof String))) {
       throw HallpassException.unauthorised("access token lacks Hallpass claims");
@@ -350,6 +351,18 @@ final class AccessTokens {
         ((Number) exp).longValue(),
         null,
         Collections.unmodifiableMap(all));
+  }
+
+  /** The latest {@code exp} accepted: its milliseconds still fit a long (and an Instant). */
+  private static final long MAX_EXP = Long.MAX_VALUE / 1000;
+
+  /**
+   * Whether {@code exp} is a time callers can compute with: an {@code exp} whose milliseconds
+   * overflow would turn an expired token into a valid one, or make its expiry unrepresentable.
+   */
+  private static boolean validExp(Number exp) {
+    long e = exp.longValue();
+    return e >= 0 && e <= MAX_EXP && exp.doubleValue() <= MAX_EXP;
   }
 
   private SigningKey keyFor(String encodedHeader) {

@@ -134,7 +134,10 @@ final class InMemorySessionStore implements SessionStore {
     return updateLive(
         handle,
         now,
-        r -> r.currentRefreshHash().equals(currentRefreshHash) ? r.withConfirmed() : null);
+        r ->
+            Crypto.secretEquals(r.currentRefreshHash(), currentRefreshHash)
+                ? r.withConfirmed()
+                : null);
   }
 
   @Override

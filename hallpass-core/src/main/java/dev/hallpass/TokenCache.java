@@ -20,7 +20,15 @@ final class TokenCache {
 
   AccessTokens.Verified get(String token) {
     AccessTokens.Verified v = slots.get(index(token));
-    return v != null && v.token.equals(token) ? v : null;
+    return v != null && same(v.token, token) ? v : null;
+  }
+
+  /**
+   * Constant time: a slot holds another client's token, and String.equals would tell, by its time,
+   * how long a prefix of it a probe guessed. The same instance is a match at once.
+   */
+  private static boolean same(String cached, String presented) {
+    return cached == presented || Crypto.secretEquals(cached, presented);
   }
 
   void put(AccessTokens.Verified v) {
@@ -30,7 +38,7 @@ final class TokenCache {
   void remove(String token) {
     int i = index(token);
     AccessTokens.Verified v = slots.get(i);
-    if (v != null && v.token.equals(token)) {
+    if (v != null && same(v.token, token)) {
       slots.compareAndSet(i, v, null);
     }
   }
