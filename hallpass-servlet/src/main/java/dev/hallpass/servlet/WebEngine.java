@@ -23,6 +23,7 @@ final class WebEngine implements HallpassWeb {
   private final int sessionExpiredStatus;
   private final AntiCsrfMode antiCsrf;
   private final TokenTransfer allowed;
+  private final ClientAddresses clients;
 
   WebEngine(
       Hallpass engine,
@@ -30,7 +31,9 @@ final class WebEngine implements HallpassWeb {
       Transport transport,
       int sessionExpiredStatus,
       AntiCsrfMode antiCsrf,
-      TokenTransfer allowed) {
+      TokenTransfer allowed,
+      ClientAddresses clients) {
+    this.clients = clients;
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
@@ -121,7 +124,7 @@ final class WebEngine implements HallpassWeb {
             : Transport.requestedMode(req) == TokenTransfer.HEADER
                 ? TokenTransfer.HEADER
                 : TokenTransfer.COOKIE;
-    Session s = engine.createNewSession(userId, jwtPayload, sessionData);
+    Session s = engine.createNewSession(userId, jwtPayload, sessionData, clients.of(req));
     clearOtherMode(req, res, mode);
     transport.sendSession(req, res, s, mode, antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, mode);
@@ -147,7 +150,8 @@ final class WebEngine implements HallpassWeb {
         engine.refreshSession(
             found.token(),
             req.getHeader(Transport.ANTI_CSRF),
-            cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+            cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN,
+            clients.of(req));
     clearOtherMode(req, res, found.mode());
     transport.sendSession(req, res, s, found.mode(), antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, found.mode());
