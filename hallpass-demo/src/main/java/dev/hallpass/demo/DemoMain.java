@@ -148,6 +148,8 @@ public final class DemoMain {
         .accessTokenValidity(o.accessTokenValidity())
         // Only VIA_TOKEN uses the engine's anti-CSRF tokens.
         .antiCsrf(o.antiCsrf() == AntiCsrfMode.VIA_TOKEN)
+        // For "My devices": IP address and browser per session (personal data, off by default).
+        .recordClientMetadata(true)
         .build();
   }
 
