@@ -38,8 +38,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * refresh key, {@code cur}/{@code par} refresh hashes, {@code i} issued, {@code n} child index,
  * {@code f} confirmed, {@code v} version, {@code ib} the user-index bound, {@code xb} the expiry
  * bucket, {@code ci}/{@code cu} the client's IP address and User-Agent at creation and {@code
- * li}/{@code lu} at the last rotation (each {@code +} and the value, or empty or absent for none). Times are epoch milliseconds. The key expires at the session's expiry plus the retention,
- * so Redis removes every session on its own; {@link #deleteExpiredSessions} only does it sooner.
+ * li}/{@code lu} at the last rotation (each {@code +} and the value, or empty or absent for none).
+ * Times are epoch milliseconds. The key expires at the session's expiry plus the retention, so
+ * Redis removes every session on its own; {@link #deleteExpiredSessions} only does it sooner.
  *
  * <p><b>Refresh ({@link #lockAndDecide}).</b> Optimistic concurrency: one script reads the session
  * and the Redis server's {@code TIME} in one atomic step on the node that owns the session; the
