@@ -5,7 +5,7 @@
 //       <scenario>...
 //
 // scenario: "cookie" or "header" (the whole page in that mode), "everywhere", "expiry", "theft",
-// "tabs", "claims", "claims-header".
+// "tabs", "devices", "claims", "claims-header".
 // Protocol on stdout: "LOG <text>", "ADVANCE <seconds>" (the test moves the server's clock, then
 // answers "OK" on stdin), and finally "RESULT <json>". No token ever leaves this script.
 import { chromium } from "playwright-core";
@@ -264,6 +264,53 @@ async function signOutEverywhere() {
   return r;
 }
 
+/** The rows of "My devices" as "ip | browser | action". */
+function deviceRows(page) {
+  return page.$$eval("#sessions tr", (rows) => rows.map((tr) =>
+    [".device-ip", ".device-agent", ".device-action"]
+      .map((c) => tr.querySelector(c).textContent).join(" | ")));
+}
+
+/**
+ * Two browsers of one user (told apart by their User-Agent); "sign out this device" on the laptop
+ * ends the phone's session only: the phone's page says so at its next refresh.
+ */
+async function devices() {
+  const user = "dora";
+  const laptop = await browser.newContext({ userAgent: "HallpassDemoTest/laptop" });
+  const phone = await browser.newContext({ userAgent: "HallpassDemoTest/phone" });
+  const laptopPage = await laptop.newPage();
+  const phonePage = await phone.newPage();
+  recordCalls(laptopPage);
+  recordCalls(phonePage);
+  const r = {};
+  startAudit();
+
+  await signIn(laptopPage, "cookie", user);
+  await signIn(phonePage, "cookie", user);
+  await laptopPage.click("#list-sessions");
+  await laptopPage.locator("#sessions tr").nth(1).waitFor({ timeout: TIMEOUT });
+  r.rowsBefore = await deviceRows(laptopPage);
+
+  await laptopPage.click("#sessions .revoke-device");
+  await laptopPage.waitForFunction(() => document.querySelectorAll("#sessions tr").length === 1);
+  r.rowsAfter = await deviceRows(laptopPage);
+
+  await advanceServerClock(Number(validitySeconds) + 1);
+  await clearPageLog(phonePage);
+  await phonePage.click("#call-api");
+  r.phoneEnded = await endedMessage(phonePage);
+  await laptopPage.click("#call-api");
+  await laptopPage.waitForFunction(() => document.getElementById("api-result").textContent !== "");
+  r.laptopStillSignedIn = await laptopPage.isVisible("#signed-in");
+  await auditLog(laptopPage);
+  await auditLog(phonePage);
+  auditResult(r);
+  await laptop.close();
+  await phone.close();
+  return r;
+}
+
 /** The session is not used for longer than its lifetime: the page says it expired. */
 async function expiry() {
   const context = await browser.newContext();
@@ -426,7 +473,7 @@ async function claims(mode, user) {
 }
 
 const SCENARIOS = {
-  everywhere: signOutEverywhere, expiry, theft, tabs,
+  everywhere: signOutEverywhere, expiry, theft, tabs, devices,
   claims: () => claims("cookie", "erin"), "claims-header": () => claims("header", "frank"),
 };
 

@@ -26,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  */
 final class Engine implements Hallpass {
   private static final System.Logger LOG = System.getLogger(Engine.class.getName());
-  static final String DEFAULT_TENANT = "public";
   static final int MAX_USER_ID_LENGTH = 512;
 
   /** The longest application payload, as JSON characters. */
@@ -70,6 +69,9 @@ final class Engine implements Hallpass {
   /** Recent revocations pushed by the store, when blacklisting is on and the store has a feed. */
   private final RevokedSet revoked;
 
+  /** The registered listeners; empty costs nothing on the request path. */
+  private final SessionListener[] listeners;
+
   /** Builds the engine from validated settings; loads or creates the signing keys. */
   Engine(EngineConfig config) {
     this.config = config;
@@ -91,13 +93,14 @@ final class Engine implements Hallpass {
     this.refresher =
         new Refresher(
             config.refreshGracePeriod(),
-            config.refreshTokenValidity(),
+            config.lifetime(),
             config.antiCsrf(),
             config.keyWrapping());
     // Overlapping the signature with the store write pays for RSA (a millisecond of CPU), not for
     // HMAC (microseconds, less than handing the work to another thread).
     this.signer =
         config.accessTokenSigning() == AccessTokenSigning.RS256 ? new Signer(tokens) : null;
+    this.listeners = config.listeners().toArray(new SessionListener[0]);
     keyRing.signingKey();
     this.revoked =
         config.blacklisting()
@@ -126,9 +129,11 @@ final class Engine implements Hallpass {
       String tenantId,
       String userId,
       Map<String, Object> jwtPayload,
-      Map<String, Object> sessionData) {
+      Map<String, Object> sessionData,
+      ClientInfo client) {
     validateTenantId(tenantId);
     validateUserId(userId);
+    Objects.requireNonNull(client, "client");
     String payloadJson = payloadJson(jwtPayload);
     String dataJson = Json.write(sessionData, "sessionData");
     Map<String, Object> payload = Json.readStored(payloadJson);
@@ -156,8 +161,8 @@ final class Engine implements Hallpass {
             iat + config.accessTokenValidity().getSeconds(),
             payload);
     checkTokenSize(claims);
-    Instant expiresAt = now.plus(config.refreshTokenValidity());
-    store.insertSession(
+    Instant expiresAt = config.lifetime().expiry(now, now);
+    SessionRecord created =
         SessionRecord.created(
             handle,
             tenantId,
@@ -167,8 +172,15 @@ final class Engine implements Hallpass {
             now,
             expiresAt,
             config.keyWrapping().wrap(key, KeyWrapping.Purpose.SESSION_REFRESH_KEY, handle),
-            refreshHash));
-    return new EngineSession(this, tokens.sign(claims), refreshToken, expiresAt, csrf);
+            refreshHash);
+    if (config.recordClientMetadata()) {
+      created = created.withCreatedClient(client.ip(), client.userAgent());
+    }
+    store.insertSession(created);
+    EngineSession session =
+        new EngineSession(this, tokens.sign(claims), refreshToken, expiresAt, csrf);
+    emit(() -> new SessionEvent.Created(userId, handle, client));
+    return session;
   }
 
   /**
@@ -201,29 +213,41 @@ final class Engine implements Hallpass {
   @Override
   public Session getSession(String accessToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
     if (accessToken == null || accessToken.isEmpty()) {
+      failed(SessionEvent.VerificationFailure.MISSING);
       throw HallpassException.unauthorised("no access token");
     }
     AccessTokens.Verified v = cache == null ? null : cache.get(accessToken);
     if (v == null || v.key.retired) {
-      v = tokens.verify(accessToken);
+      try {
+        v = tokens.verify(accessToken);
+      } catch (HallpassException e) {
+        if (e.getType() == HallpassException.Type.UNAUTHORISED) {
+          failed(SessionEvent.VerificationFailure.INVALID);
+        }
+        throw e;
+      }
       if (cache != null) {
         cache.put(v);
       }
     }
     long nowMillis = config.clock().millis();
     if (nowMillis >= v.expEpochSecond * 1000) {
+      failed(SessionEvent.VerificationFailure.EXPIRED);
       throw HallpassException.tryRefreshToken("access token expired");
     }
     if (config.antiCsrf() && doAntiCsrfCheck) {
       if (antiCsrfToken == null) {
+        failed(SessionEvent.VerificationFailure.ANTI_CSRF);
         throw HallpassException.tryRefreshToken("anti-CSRF token missing");
       }
       if (!Crypto.secretEquals(antiCsrfToken, v.antiCsrfToken)) {
+        failed(SessionEvent.VerificationFailure.ANTI_CSRF);
         throw HallpassException.tryRefreshToken("anti-CSRF token does not match");
       }
     }
     // The common request (blacklisting off, no parent claim) allocates nothing more here.
     if (config.blacklisting() && isRevoked(v, nowMillis)) {
+      failed(SessionEvent.VerificationFailure.REVOKED);
       throw HallpassException.unauthorised("session has been revoked");
     }
     if (v.parentRefreshTokenHash != null) {
@@ -303,9 +327,17 @@ final class Engine implements Hallpass {
               System.Logger.Level.WARNING,
               "an access token of a replaced refresh token was used: revoked session {0}",
               f.handle());
+          emit(
+              () ->
+                  new SessionEvent.Revoked(
+                      f.userId(),
+                      f.handle(),
+                      SessionEvent.RevokeReason.THEFT_DETECTED,
+                      ClientInfo.UNKNOWN));
           throw HallpassException.tokenTheftDetected(f.userId(), f.handle());
         }
         if (((Refresher.Reject) c).sessionGone()) {
+          failed(SessionEvent.VerificationFailure.REVOKED);
           throw HallpassException.unauthorised("session does not exist");
         }
         throw HallpassException.tryRefreshToken("access token of a superseded refresh token");
@@ -338,8 +370,17 @@ final class Engine implements Hallpass {
     if (!checkDatabase) {
       return s;
     }
-    SessionRecord r = liveRecord(s.getHandle());
+    SessionRecord r;
+    try {
+      r = liveRecord(s.getHandle());
+    } catch (HallpassException e) {
+      if (e.getType() == HallpassException.Type.UNAUTHORISED) {
+        failed(SessionEvent.VerificationFailure.REVOKED);
+      }
+      throw e;
+    }
     if (!r.userId().equals(s.getUserId())) {
+      failed(SessionEvent.VerificationFailure.REVOKED);
       throw HallpassException.unauthorised("session does not exist");
     }
     Map<String, Object> stored = Json.readStored(r.jwtPayloadJson());
@@ -357,6 +398,14 @@ final class Engine implements Hallpass {
   @Override
   public Session refreshSession(
       String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck) {
+    return refreshSession(refreshToken, antiCsrfToken, doAntiCsrfCheck, ClientInfo.UNKNOWN);
+  }
+
+  @Override
+  public Session refreshSession(
+      String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck, ClientInfo client) {
+    Objects.requireNonNull(client, "client");
+    ClientInfo recorded = config.recordClientMetadata() ? client : null;
     RefreshTokens.Parsed presented = RefreshTokens.parse(refreshToken);
     if (presented == null) {
       throw HallpassException.unauthorised("refresh token is missing or malformed");
@@ -374,7 +423,13 @@ final class Engine implements Hallpass {
               (rec, now) ->
                   new RefreshAttempt(
                       refresher.refresh(
-                          rec, now, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck),
+                          rec,
+                          now,
+                          presented,
+                          presentedHash,
+                          antiCsrfToken,
+                          doAntiCsrfCheck,
+                          recorded),
                       iat));
     } finally {
       if (signer != null) {
@@ -386,7 +441,15 @@ final class Engine implements Hallpass {
     if (verdict instanceof Refresher.Theft t) {
       revokedHere(t.handle());
       LOG.log(System.Logger.Level.WARNING, "refresh token reuse: revoked session {0}", t.handle());
+      emit(
+          () ->
+              new SessionEvent.Revoked(
+                  t.userId(), t.handle(), SessionEvent.RevokeReason.THEFT_DETECTED, client));
       throw HallpassException.tokenTheftDetected(t.userId(), t.handle());
+    }
+    if (verdict instanceof Refresher.Expired x) {
+      emit(() -> new SessionEvent.Revoked(x.userId(), x.handle(), x.reason(), client));
+      throw HallpassException.unauthorised("session expired");
     }
     if (verdict instanceof Refresher.Refuse r) {
       throw HallpassException.unauthorised(r.reason());
@@ -397,6 +460,10 @@ final class Engine implements Hallpass {
             ? signer.finish(attempt.signing, attempt.claims())
             : tokens.sign(attempt.claims());
     rewrapRefreshKey(issue.session());
+    if (issue.write() instanceof RefreshWrite.Rotate) {
+      SessionRecord rec = issue.session();
+      emit(() -> new SessionEvent.Refreshed(rec.userId(), rec.handle(), client));
+    }
     return new EngineSession(
         this, at, issue.refreshToken(), issue.sessionExpiry(), issue.antiCsrfToken());
   }
@@ -490,9 +557,29 @@ final class Engine implements Hallpass {
 
   @Override
   public boolean revokeSession(String sessionHandle) {
-    boolean existed = store.deleteSession(requireHandle(sessionHandle));
-    revokedHere(sessionHandle);
-    return existed;
+    return revoke(requireHandle(sessionHandle), null, SessionEvent.RevokeReason.REVOKED_BY_APP);
+  }
+
+  /**
+   * Deletes one session and reports it; with listeners and no {@code knownUserId}, reads its user
+   * first for the event.
+   */
+  boolean revoke(String handle, String knownUserId, SessionEvent.RevokeReason reason) {
+    if (listeners.length == 0) {
+      boolean existed = store.deleteSession(handle);
+      revokedHere(handle);
+      return existed;
+    }
+    String userId =
+        knownUserId != null
+            ? knownUserId
+            : store.findSession(handle).map(SessionRecord::userId).orElse(null);
+    boolean deleted = store.deleteSession(handle);
+    revokedHere(handle);
+    if (deleted) {
+      emit(() -> new SessionEvent.Revoked(userId, handle, reason, ClientInfo.UNKNOWN));
+    }
+    return deleted;
   }
 
   @Override
@@ -502,13 +589,91 @@ final class Engine implements Hallpass {
     for (String h : sessionHandles) {
       handles.add(requireHandle(h));
     }
-    return handles.isEmpty() ? List.of() : revokedHere(store.deleteSessions(handles));
+    if (handles.isEmpty()) {
+      return List.of();
+    }
+    if (listeners.length == 0) {
+      return revokedHere(store.deleteSessions(handles));
+    }
+    Map<String, String> users = new java.util.HashMap<>();
+    for (String h : handles) {
+      store.findSession(h).ifPresent(r -> users.put(h, r.userId()));
+    }
+    List<String> deleted = revokedHere(store.deleteSessions(handles));
+    for (String h : deleted) {
+      emit(
+          () ->
+              new SessionEvent.Revoked(
+                  users.get(h), h, SessionEvent.RevokeReason.REVOKED_BY_APP, ClientInfo.UNKNOWN));
+    }
+    return deleted;
   }
 
   @Override
   public List<String> revokeAllSessionsForUser(String userId) {
     validateUserId(userId);
-    return revokedHere(store.deleteSessionsOfUser(userId));
+    return revokedByApp(userId, revokedHere(store.deleteSessionsOfUser(userId)));
+  }
+
+  /** Reports the sessions of one user that the application revoked. */
+  private List<String> revokedByApp(String userId, List<String> deleted) {
+    for (String h : deleted) {
+      emit(
+          () ->
+              new SessionEvent.Revoked(
+                  userId, h, SessionEvent.RevokeReason.REVOKED_BY_APP, ClientInfo.UNKNOWN));
+    }
+    return deleted;
+  }
+
+  @Override
+  public List<SessionSummary> getAllSessionsForUser(String userId) {
+    validateUserId(userId);
+    List<SessionSummary> out = new ArrayList<>();
+    for (SessionRecord r : store.findLiveSessionsOfUser(userId, now())) {
+      out.add(
+          new SessionSummary(
+              r.handle(),
+              r.userId(),
+              r.tenantId(),
+              r.createdAt(),
+              r.issuedAt(),
+              r.expiresAt(),
+              r.createdIp(),
+              r.createdUserAgent(),
+              r.lastIp(),
+              r.lastUserAgent()));
+    }
+    return out;
+  }
+
+  private void failed(SessionEvent.VerificationFailure reason) {
+    if (listeners.length > 0) {
+      emit(() -> new SessionEvent.VerificationFailed(reason));
+    }
+  }
+
+  /**
+   * Tells every listener; a listener's exception is logged by class and event kind only (its
+   * message could carry anything) and never reaches the caller.
+   */
+  void emit(java.util.function.Supplier<SessionEvent> event) {
+    if (listeners.length == 0) {
+      return;
+    }
+    SessionEvent e = event.get();
+    for (SessionListener l : listeners) {
+      try {
+        l.onEvent(e);
+      } catch (RuntimeException | LinkageError x) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "session listener {0} threw {1} on a {2} event; ignored",
+            l.getClass().getName(),
+            x.getClass().getName(),
+            e.getClass().getSimpleName());
+      }
+    }
   }
 
   @Override
@@ -521,7 +686,7 @@ final class Engine implements Hallpass {
   public List<String> revokeAllSessionsForUser(String tenantId, String userId) {
     validateTenantId(tenantId);
     validateUserId(userId);
-    return store.deleteSessionsOfUser(tenantId, userId);
+    return revokedByApp(userId, revokedHere(store.deleteSessionsOfUser(tenantId, userId)));
   }
 
   @Override

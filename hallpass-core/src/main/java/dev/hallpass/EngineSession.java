@@ -103,7 +103,7 @@ final class EngineSession implements Session {
   @Override
   public void revokeSession() {
     AccessTokens.Verified a = access;
-    engine.store.deleteSession(a.handle);
+    engine.revoke(a.handle, a.userId, SessionEvent.RevokeReason.SIGN_OUT);
     engine.forget(a.token);
   }
 

@@ -83,11 +83,40 @@ public interface Hallpass extends AutoCloseable {
    * @throws IllegalArgumentException for an invalid tenant id, and as {@link
    *     #createNewSession(String, Map, Map)}
    */
+  default Session createNewSession(
+      String tenantId,
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData) {
+    return createNewSession(tenantId, userId, jwtPayload, sessionData, ClientInfo.UNKNOWN);
+  }
+
+  /**
+   * As {@link #createNewSession(String, Map, Map)}, recording the client's IP address and
+   * User-Agent with the session when the engine was built with {@code recordClientMetadata(true)}
+   * (listeners are given them either way, e.g. for alerts). The web layer and the server call this
+   * one.
+   */
+  default Session createNewSession(
+      String userId,
+      Map<String, Object> jwtPayload,
+      Map<String, Object> sessionData,
+      ClientInfo client) {
+    return createNewSession(DEFAULT_TENANT_ID, userId, jwtPayload, sessionData, client);
+  }
+
+  /**
+   * Starts a session in a tenant, recording the client: the two overloads above in one.
+   *
+   * @throws IllegalArgumentException for an invalid tenant id, and as {@link
+   *     #createNewSession(String, Map, Map)}
+   */
   Session createNewSession(
       String tenantId,
       String userId,
       Map<String, Object> jwtPayload,
-      Map<String, Object> sessionData);
+      Map<String, Object> sessionData,
+      ClientInfo client);
 
   /**
    * Verifies an access token. No database call unless access-token blacklisting is on, with one
@@ -153,6 +182,15 @@ public interface Hallpass extends AutoCloseable {
    */
   Session refreshSession(String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck);
 
+  /**
+   * As {@link #refreshSession(String, String, boolean)}, recording the client's IP address and
+   * User-Agent as the session's last ones when the refresh rotates the token and the engine was
+   * built with {@code recordClientMetadata(true)}. An expired session (refresh-token validity,
+   * inactivity timeout or absolute lifetime) is deleted and UNAUTHORISED.
+   */
+  Session refreshSession(
+      String refreshToken, String antiCsrfToken, boolean doAntiCsrfCheck, ClientInfo client);
+
   /** Revokes one session; true if it existed. */
   boolean revokeSession(String sessionHandle);
 
@@ -179,6 +217,17 @@ public interface Hallpass extends AutoCloseable {
    * @throws IllegalArgumentException for an invalid tenant id or user id
    */
   List<String> getAllSessionHandlesForUser(String tenantId, String userId);
+
+  /**
+   * A user's live sessions with their times and client metadata, oldest first: what a "your
+   * devices" page lists (revoke one with {@link #revokeSession}, after checking it is in this list,
+   * so that a user can only revoke their own). One store read for the list and, unless the store
+   * answers it in one query, one per session.
+   *
+   * @throws IllegalArgumentException for an invalid user id
+   * @throws HallpassException GENERAL_ERROR when the store fails
+   */
+  List<SessionSummary> getAllSessionsForUser(String userId);
 
   /**
    * A session's server-side data (a fresh, modifiable copy).
@@ -286,6 +335,10 @@ public interface Hallpass extends AutoCloseable {
     private KeyEncryptionKey keyEncryptionKey; // null: key encryption off
     private List<KeyEncryptionKey> olderKeyEncryptionKeys = List.of();
     private AccessTokenSigning accessTokenSigning = AccessTokenSigning.RS256;
+    private Duration inactivityTimeout; // null: none
+    private Duration absoluteTimeout; // null: none
+    private boolean recordClientMetadata = false;
+    private final List<SessionListener> listeners = new java.util.ArrayList<>();
 
     private Builder() {}
 
@@ -493,6 +546,51 @@ public interface Hallpass extends AutoCloseable {
      *     names the options
      * @throws HallpassException GENERAL_ERROR when the store fails
      */
+    /**
+     * Expires a session that has not been refreshed for this long (measured on refresh: from
+     * creation, then from each refresh that rotates the token). Default: none, beyond {@link
+     * #refreshTokenValidity}. Whole seconds; {@code build()} requires it to be longer than the
+     * access-token validity and at most the refresh-token validity. An expired session is
+     * UNAUTHORISED on refresh, deleted then (listeners: {@code IDLE_TIMEOUT}) or by the sweep.
+     */
+    public Builder inactivityTimeout(Duration timeout) {
+      this.inactivityTimeout = wholeSeconds(timeout, "inactivityTimeout");
+      return this;
+    }
+
+    /**
+     * Caps a session's whole life, counted from its creation, however often it is refreshed.
+     * Default: none. Whole seconds; {@code build()} requires it to be longer than the access-token
+     * validity. An access token issued before the cap may be used until its own expiry (at most the
+     * access-token validity later) unless blacklisting is on.
+     */
+    public Builder absoluteTimeout(Duration timeout) {
+      this.absoluteTimeout = wholeSeconds(timeout, "absoluteTimeout");
+      return this;
+    }
+
+    /**
+     * Stores the client's IP address and User-Agent with each session, at creation and at each
+     * refresh, for {@link Hallpass#getAllSessionsForUser} ("your devices") and listeners. Off by
+     * default: both are personal data (GDPR and similar laws), so turn it on only with a purpose
+     * and say so in your privacy notice; they are deleted with the session. The web layer takes the
+     * address from the connection, or from {@code X-Forwarded-For} only behind a proxy it is told
+     * to trust.
+     */
+    public Builder recordClientMetadata(boolean enabled) {
+      this.recordClientMetadata = enabled;
+      return this;
+    }
+
+    /**
+     * Adds a listener of session events (created, refreshed, revoked with the reason, failed
+     * verifications); may be called several times. See {@link SessionListener} for the guarantees.
+     */
+    public Builder listener(SessionListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
     public Hallpass build() {
       if (store == null) {
         throw new IllegalStateException("store is required, e.g. store(SessionStores.inMemory())");
@@ -520,6 +618,32 @@ public interface Hallpass extends AutoCloseable {
                 + accessTokenValidity
                 + ")");
       }
+      if (inactivityTimeout != null) {
+        if (inactivityTimeout.compareTo(refreshTokenValidity) > 0) {
+          throw new IllegalStateException(
+              "inactivityTimeout ("
+                  + inactivityTimeout
+                  + ") must not be longer than refreshTokenValidity ("
+                  + refreshTokenValidity
+                  + ")");
+        }
+        if (inactivityTimeout.compareTo(accessTokenValidity) <= 0) {
+          throw new IllegalStateException(
+              "inactivityTimeout ("
+                  + inactivityTimeout
+                  + ") must be longer than accessTokenValidity ("
+                  + accessTokenValidity
+                  + ")");
+        }
+      }
+      if (absoluteTimeout != null && absoluteTimeout.compareTo(accessTokenValidity) <= 0) {
+        throw new IllegalStateException(
+            "absoluteTimeout ("
+                + absoluteTimeout
+                + ") must be longer than accessTokenValidity ("
+                + accessTokenValidity
+                + ")");
+      }
       SecureRandom random = secureRandom != null ? secureRandom : new SecureRandom();
       return new Engine(
           new EngineConfig(
@@ -538,7 +662,10 @@ public interface Hallpass extends AutoCloseable {
               keyEncryptionKey == null
                   ? KeyWrapping.disabled()
                   : KeyWrapping.of(keyEncryptionKey, olderKeyEncryptionKeys, random),
-              accessTokenSigning));
+              accessTokenSigning,
+              new EngineConfig.Lifetime(refreshTokenValidity, inactivityTimeout, absoluteTimeout),
+              recordClientMetadata,
+              List.copyOf(listeners)));
     }
 
     private static Duration wholeSeconds(Duration d, String name) {

@@ -21,17 +21,22 @@ import java.time.Instant;
  */
 final class Refresher {
   private final Duration grace;
-  private final Duration refreshTokenValidity;
+  private final EngineConfig.Lifetime lifetime;
   private final boolean antiCsrf;
   private final KeyWrapping wrapping;
 
   Refresher(Duration grace, Duration refreshTokenValidity, boolean antiCsrf) {
-    this(grace, refreshTokenValidity, antiCsrf, KeyWrapping.disabled());
+    this(
+        grace,
+        new EngineConfig.Lifetime(refreshTokenValidity, null, null),
+        antiCsrf,
+        KeyWrapping.disabled());
   }
 
-  Refresher(Duration grace, Duration refreshTokenValidity, boolean antiCsrf, KeyWrapping wrapping) {
+  Refresher(
+      Duration grace, EngineConfig.Lifetime lifetime, boolean antiCsrf, KeyWrapping wrapping) {
     this.grace = grace;
-    this.refreshTokenValidity = refreshTokenValidity;
+    this.lifetime = lifetime;
     this.antiCsrf = antiCsrf;
     this.wrapping = wrapping;
   }
@@ -79,6 +84,15 @@ final class Refresher {
   /** No session for this token: UNAUTHORISED. Writes {@code write} (delete for an expired one). */
   record Refuse(String reason, RefreshWrite write) implements Verdict {}
 
+  /** An expired session: deleted, UNAUTHORISED; {@code reason} says which limit ended it. */
+  record Expired(String userId, String handle, SessionEvent.RevokeReason reason)
+      implements Verdict {
+    @Override
+    public RefreshWrite write() {
+      return RefreshWrite.DELETE;
+    }
+  }
+
   /** A replayed token: the session is deleted and the caller told TOKEN_THEFT_DETECTED. */
   record Theft(String userId, String handle) implements Verdict {
     @Override
@@ -87,7 +101,7 @@ final class Refresher {
     }
   }
 
-  /** The refresh rules for a presented token that parsed. */
+  /** The refresh rules for a presented token that parsed, recording no client metadata. */
   Verdict refresh(
       SessionRecord s,
       Instant now,
@@ -95,11 +109,30 @@ final class Refresher {
       String presentedHash,
       String antiCsrfToken,
       boolean doAntiCsrfCheck) {
+    return refresh(s, now, presented, presentedHash, antiCsrfToken, doAntiCsrfCheck, null);
+  }
+
+  /**
+   * The refresh rules for a presented token that parsed; {@code client} (null: none) is stored as
+   * the session's last client metadata when the token rotates.
+   */
+  Verdict refresh(
+      SessionRecord s,
+      Instant now,
+      RefreshTokens.Parsed presented,
+      String presentedHash,
+      String antiCsrfToken,
+      boolean doAntiCsrfCheck,
+      ClientInfo client) {
     if (s == null) {
       return new Refuse("refresh token is not valid", RefreshWrite.KEEP);
     }
     if (!s.expiresAt().isAfter(now)) {
-      return new Refuse("session expired", RefreshWrite.DELETE);
+      return new Expired(
+          s.userId(),
+          s.handle(),
+          lifetime.reason(
+              s.createdAt(), s.issuedAt() != null ? s.issuedAt() : s.createdAt(), s.expiresAt()));
     }
     // A key that cannot be unwrapped is a GENERAL_ERROR: the rule throws and nothing is written.
     byte[] key =
@@ -145,7 +178,11 @@ final class Refresher {
       return new Issue(
           rule, s, child, childHash, presentedHash, csrf, s.expiresAt(), RefreshWrite.KEEP);
     }
-    Instant expiresAt = now.plus(refreshTokenValidity);
+    Instant expiresAt = lifetime.expiry(s.createdAt(), now);
+    if (!expiresAt.isAfter(now)) {
+      // The absolute cap falls exactly now: nothing left to issue.
+      return new Expired(s.userId(), s.handle(), SessionEvent.RevokeReason.ABSOLUTE_TIMEOUT);
+    }
     return new Issue(
         rule,
         s,
@@ -154,7 +191,14 @@ final class Refresher {
         presentedHash,
         csrf,
         expiresAt,
-        new RefreshWrite.Rotate(childHash, presentedHash, index, now, expiresAt));
+        new RefreshWrite.Rotate(
+            childHash,
+            presentedHash,
+            index,
+            now,
+            expiresAt,
+            client == null ? null : client.ip(),
+            client == null ? null : client.userAgent()));
   }
 
   /** What to do with an access token that carries a parent claim and was not confirmed. */

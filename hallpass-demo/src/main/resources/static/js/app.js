@@ -205,11 +205,30 @@ async function listSessions() {
   $("sessions").replaceChildren(...rows.map((s) => {
     const tr = document.createElement("tr");
     tr.className = s.current ? "current" : "";
-    for (const text of [s.handle + (s.current ? "  (this browser)" : ""), s.createdAt, s.expiresAt]) {
+    const cells = [["device-ip", s.ip || "unknown"], ["device-agent", s.userAgent || "unknown"],
+      ["", s.createdAt], ["", s.lastActiveAt]];
+    for (const [cls, text] of cells) {
       const td = document.createElement("td");
+      td.className = cls;
       td.textContent = text;
       tr.append(td);
     }
+    const action = document.createElement("td");
+    action.className = "device-action";
+    if (s.current) {
+      action.textContent = "this browser";
+    } else {
+      const button = document.createElement("button");
+      button.className = "revoke-device";
+      button.textContent = "sign out this device";
+      button.addEventListener("click", run(async () => {
+        await api("POST", "/api/sessions/revoke", { handle: s.handle });
+        log("Signed out another device");
+        await listSessions();
+      }));
+      action.append(button);
+    }
+    tr.append(action);
     return tr;
   }));
 }

@@ -31,14 +31,30 @@ public sealed interface RefreshWrite {
    * @param childIndex which child of the parent it is (0, or more after replacements)
    * @param issuedAt when it was issued, by the store's clock
    * @param expiresAt the session's new expiry
+   * @param lastIp the refreshing client's IP address, stored as {@link SessionRecord#lastIp()}
+   *     (null: not recorded; replaces the stored one)
+   * @param lastUserAgent the refreshing client's User-Agent, stored as {@link
+   *     SessionRecord#lastUserAgent()} (null: not recorded)
    */
   record Rotate(
       String currentRefreshHash,
       String parentRefreshHash,
       int childIndex,
       Instant issuedAt,
-      Instant expiresAt)
+      Instant expiresAt,
+      String lastIp,
+      String lastUserAgent)
       implements RefreshWrite {
+
+    /** A rotation that records no client metadata. */
+    public Rotate(
+        String currentRefreshHash,
+        String parentRefreshHash,
+        int childIndex,
+        Instant issuedAt,
+        Instant expiresAt) {
+      this(currentRefreshHash, parentRefreshHash, childIndex, issuedAt, expiresAt, null, null);
+    }
 
     /** Checks that every component is present. */
     public Rotate {
@@ -48,6 +64,12 @@ public sealed interface RefreshWrite {
       Objects.requireNonNull(expiresAt, "expiresAt");
       if (childIndex < 0) {
         throw new IllegalArgumentException("childIndex must not be negative");
+      }
+      if (lastIp != null && lastIp.length() > SessionRecord.MAX_IP_LENGTH) {
+        throw new IllegalArgumentException("lastIp is too long");
+      }
+      if (lastUserAgent != null && lastUserAgent.length() > SessionRecord.MAX_USER_AGENT_LENGTH) {
+        throw new IllegalArgumentException("lastUserAgent is too long");
       }
     }
   }

@@ -32,6 +32,13 @@ import java.util.Objects;
  * @param issuedAt when C was issued by a refresh, or null
  * @param childIndex which child of P the current token is; 0 unless an unused child was replaced
  * @param confirmed whether the client has been seen using C (true at creation)
+ * @param createdIp the client's IP address at creation (at most 45 characters), or null when not
+ *     recorded; personal data
+ * @param createdUserAgent the client's User-Agent at creation (at most 512 characters), or null;
+ *     personal data
+ * @param lastIp the client's IP address at the last refresh that rotated the token (then {@code
+ *     issuedAt} is when), or null; personal data
+ * @param lastUserAgent the client's User-Agent at that refresh, or null; personal data
  */
 public record SessionRecord(
     String handle,
@@ -46,7 +53,52 @@ public record SessionRecord(
     String parentRefreshHash,
     Instant issuedAt,
     int childIndex,
-    boolean confirmed) {
+    boolean confirmed,
+    String createdIp,
+    String createdUserAgent,
+    String lastIp,
+    String lastUserAgent) {
+
+  /** The longest IP address a store must keep (an IPv6 address with an IPv4 tail). */
+  public static final int MAX_IP_LENGTH = 45;
+
+  /** The longest User-Agent a store must keep. */
+  public static final int MAX_USER_AGENT_LENGTH = 512;
+
+  /** A session without client metadata (as stored before metadata existed). */
+  public SessionRecord(
+      String handle,
+      String tenantId,
+      String userId,
+      String sessionDataJson,
+      String jwtPayloadJson,
+      Instant createdAt,
+      Instant expiresAt,
+      String refreshKey,
+      String currentRefreshHash,
+      String parentRefreshHash,
+      Instant issuedAt,
+      int childIndex,
+      boolean confirmed) {
+    this(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        confirmed,
+        null,
+        null,
+        null,
+        null);
+  }
 
   /** Checks that every required component is present and the child index is not negative. */
   public SessionRecord {
@@ -61,6 +113,16 @@ public record SessionRecord(
     Objects.requireNonNull(currentRefreshHash, "currentRefreshHash");
     if (childIndex < 0) {
       throw new IllegalArgumentException("childIndex must not be negative");
+    }
+    checkLength(createdIp, MAX_IP_LENGTH, "createdIp");
+    checkLength(lastIp, MAX_IP_LENGTH, "lastIp");
+    checkLength(createdUserAgent, MAX_USER_AGENT_LENGTH, "createdUserAgent");
+    checkLength(lastUserAgent, MAX_USER_AGENT_LENGTH, "lastUserAgent");
+  }
+
+  private static void checkLength(String value, int max, String name) {
+    if (value != null && value.length() > max) {
+      throw new IllegalArgumentException(name + " is longer than " + max + " characters");
     }
   }
 
@@ -88,7 +150,36 @@ public record SessionRecord(
         null,
         null,
         0,
-        true);
+        true,
+        null,
+        null,
+        null,
+        null);
+  }
+
+  /**
+   * A copy with the client metadata recorded at creation (IP address and User-Agent, each null when
+   * unknown or not recorded).
+   */
+  public SessionRecord withCreatedClient(String ip, String userAgent) {
+    return new SessionRecord(
+        handle,
+        tenantId,
+        userId,
+        sessionDataJson,
+        jwtPayloadJson,
+        createdAt,
+        expiresAt,
+        refreshKey,
+        currentRefreshHash,
+        parentRefreshHash,
+        issuedAt,
+        childIndex,
+        confirmed,
+        ip,
+        userAgent,
+        lastIp,
+        lastUserAgent);
   }
 
   /** A copy with new session data. */
@@ -106,7 +197,11 @@ public record SessionRecord(
         parentRefreshHash,
         issuedAt,
         childIndex,
-        confirmed);
+        confirmed,
+        createdIp,
+        createdUserAgent,
+        lastIp,
+        lastUserAgent);
   }
 
   /** A copy with a new payload. */
@@ -124,7 +219,11 @@ public record SessionRecord(
         parentRefreshHash,
         issuedAt,
         childIndex,
-        confirmed);
+        confirmed,
+        createdIp,
+        createdUserAgent,
+        lastIp,
+        lastUserAgent);
   }
 
   /** A copy with another stored form of the refresh key (re-encrypted; the key is the same). */
@@ -142,7 +241,11 @@ public record SessionRecord(
         parentRefreshHash,
         issuedAt,
         childIndex,
-        confirmed);
+        confirmed,
+        createdIp,
+        createdUserAgent,
+        lastIp,
+        lastUserAgent);
   }
 
   /** A copy with the current refresh token marked as received. */
@@ -160,7 +263,11 @@ public record SessionRecord(
         parentRefreshHash,
         issuedAt,
         childIndex,
-        true);
+        true,
+        createdIp,
+        createdUserAgent,
+        lastIp,
+        lastUserAgent);
   }
 
   /** A copy after a rotation: the new refresh state, unconfirmed. */
@@ -178,7 +285,11 @@ public record SessionRecord(
         r.parentRefreshHash(),
         r.issuedAt(),
         r.childIndex(),
-        false);
+        false,
+        createdIp,
+        createdUserAgent,
+        r.lastIp(),
+        r.lastUserAgent());
   }
 
   @Override

@@ -144,6 +144,20 @@ public interface SessionStore extends AutoCloseable {
   }
 
   /**
+   * A user's live sessions, in the order of {@link #findLiveHandlesOfUser}, with their client
+   * metadata: what an application lists as "your devices". The default reads each handle that
+   * {@link #findLiveHandlesOfUser} returns with {@link #findSession} and skips those no longer live
+   * at {@code now}; a store may answer it in one query.
+   */
+  default List<SessionRecord> findLiveSessionsOfUser(String userId, Instant now) {
+    List<SessionRecord> live = new ArrayList<>();
+    for (String handle : findLiveHandlesOfUser(userId, now)) {
+      findSession(handle).filter(r -> r.expiresAt().isAfter(now)).ifPresent(live::add);
+    }
+    return live;
+  }
+
+  /**
    * Deletes up to {@code limit} sessions that expired at or before {@code now}, oldest expiry
    * first; returns how many. A session that is live by then is never deleted.
    */

@@ -3,9 +3,8 @@ package dev.hallpass.demo;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hallpass.Hallpass;
-import dev.hallpass.HallpassException;
 import dev.hallpass.Session;
-import dev.hallpass.SessionInformation;
+import dev.hallpass.SessionSummary;
 import dev.hallpass.servlet.BooleanClaim;
 import dev.hallpass.servlet.ClaimValidator;
 import dev.hallpass.servlet.HallpassWeb;
@@ -73,6 +72,9 @@ final class DemoApi extends HttpServlet {
         break;
       case "GET /sessions":
         mySessions(req, res);
+        break;
+      case "POST /sessions/revoke":
+        signOutDevice(req, res);
         break;
       case "POST /signout-everywhere":
         signOutEverywhere(req, res);
@@ -190,23 +192,55 @@ final class DemoApi extends HttpServlet {
     send(res, s.getJWTPayload());
   }
 
+  /**
+   * The user's devices: each live session with when it began and was last active, and the IP
+   * address and browser it was last seen from (the engine records them: {@code
+   * recordClientMetadata(true)}).
+   */
   private void mySessions(HttpServletRequest req, HttpServletResponse res) throws IOException {
     Session s = web.getSession(req, res, true);
     List<Map<String, Object>> out = new ArrayList<>();
-    for (String handle : engine.getAllSessionHandlesForUser(s.getUserId())) {
-      try {
-        SessionInformation info = engine.getSessionInformation(handle);
-        Map<String, Object> row = new LinkedHashMap<>();
-        row.put("handle", info.getHandle());
-        row.put("createdAt", info.getCreatedAt().toString());
-        row.put("expiresAt", info.getExpiresAt().toString());
-        row.put("current", handle.equals(s.getHandle()));
-        out.add(row);
-      } catch (HallpassException gone) {
-        // Revoked or expired since it was listed: not "my session" any more.
-      }
+    for (SessionSummary info : engine.getAllSessionsForUser(s.getUserId())) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("handle", info.handle());
+      row.put("createdAt", info.createdAt().toString());
+      row.put("lastActiveAt", info.lastActiveAt().toString());
+      row.put("expiresAt", info.expiresAt().toString());
+      row.put("ip", info.lastIp() != null ? info.lastIp() : info.createdIp());
+      row.put(
+          "userAgent",
+          info.lastUserAgent() != null ? info.lastUserAgent() : info.createdUserAgent());
+      row.put("current", info.handle().equals(s.getHandle()));
+      out.add(row);
     }
     send(res, out);
+  }
+
+  /**
+   * "Sign out this device": revokes one of the user's own sessions, {@code {"handle": ...}}. A
+   * handle that is not one of the caller's live sessions is 404, so nobody can end another user's
+   * session by guessing handles.
+   */
+  private void signOutDevice(HttpServletRequest req, HttpServletResponse res) throws IOException {
+    Session s = web.getSession(req, res, true);
+    Object handle = readJson(req) instanceof Map<?, ?> m ? m.get("handle") : null;
+    boolean mine =
+        handle instanceof String
+            && engine.getAllSessionsForUser(s.getUserId()).stream()
+                .anyMatch(info -> info.handle().equals(handle));
+    if (!mine) {
+      res.setStatus(HttpServletResponse.SC_NOT_FOUND);
+      send(res, Map.of("message", "no such session of yours"));
+      return;
+    }
+    if (handle.equals(s.getHandle())) {
+      s.revokeSession(); // this browser: also clears its tokens
+    } else {
+      engine.revokeSession((String) handle);
+      // That browser learns it at its next refresh; its page asks why (sessionEnding).
+      endings.ended((String) handle, SessionEndings.Reason.SIGNED_OUT_ELSEWHERE);
+    }
+    send(res, Map.of("revoked", handle));
   }
 
   private void signOutEverywhere(HttpServletRequest req, HttpServletResponse res)

@@ -166,6 +166,8 @@ public final class DemoMain {
         .accessTokenSigning(o.signing())
         // Only VIA_TOKEN uses the engine's anti-CSRF tokens.
         .antiCsrf(o.antiCsrf() == AntiCsrfMode.VIA_TOKEN)
+        // For "My devices": IP address and browser per session (personal data, off by default).
+        .recordClientMetadata(true)
         .build();
   }
 

@@ -29,7 +29,12 @@ class DemoApiTest {
 
   @BeforeAll
   static void start() throws Exception {
-    engine = Hallpass.builder().store(SessionStores.inMemory()).disableBackgroundCleanup().build();
+    engine =
+        Hallpass.builder()
+            .store(SessionStores.inMemory())
+            .recordClientMetadata(true)
+            .disableBackgroundCleanup()
+            .build();
     server = new DemoServer(engine, 0, AntiCsrfMode.NONE);
     base = URI.create("http://127.0.0.1:" + server.uri().getPort() + "/");
   }
@@ -252,8 +257,30 @@ class DemoApiTest {
     assertThat(send(c, "GET", "api/sessions", null).body())
         .matches(
             "\\[\\{\"handle\":\"[0-9a-f-]{36}\",\"createdAt\":\"[^\"]+\","
-                + "\"expiresAt\":\"[^\"]+\",\"current\":true}]");
+                + "\"lastActiveAt\":\"[^\"]+\",\"expiresAt\":\"[^\"]+\","
+                + "\"ip\":\"127.0.0.1\",\"userAgent\":\"Java-http-client/[^\"]+\",\"current\":true}]");
     assertThat(send(c, "GET", "api/nothing-here", null).statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void signOutThisDevice_revokesOnlyOneOfTheCallersOwnSessions() throws Exception {
+    HttpClient laptop = browser();
+    HttpClient phone = browser();
+    HttpClient mallory = browser();
+    send(laptop, "POST", "api/signin", "{\"userName\":\"dev-owner\"}");
+    send(phone, "POST", "api/signin", "{\"userName\":\"dev-owner\"}");
+    send(mallory, "POST", "api/signin", "{\"userName\":\"mallory\"}");
+    String phoneHandle = handle(base, phone);
+    String body = "{\"handle\":\"" + phoneHandle + "\"}";
+
+    assertThat(send(mallory, "POST", "api/sessions/revoke", body).statusCode()).isEqualTo(404);
+    assertThat(engine.getAllSessionHandlesForUser("dev-owner")).contains(phoneHandle);
+    assertThat(send(laptop, "POST", "api/sessions/revoke", body).statusCode()).isEqualTo(200);
+
+    assertThat(engine.getAllSessionHandlesForUser("dev-owner"))
+        .hasSize(1)
+        .doesNotContain(phoneHandle);
+    assertThat(send(laptop, "GET", "api/me", null).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -156,6 +156,21 @@ class DemoBrowserTest {
   }
 
   @Test
+  void myDevices_listsEachBrowser_andSignOutThisDevice_endsThatOneOnly() throws Exception {
+    JsonNode r = run(AntiCsrfMode.NONE, "devices").get("devices");
+
+    assertThat(strings(r.get("rowsBefore")))
+        .containsExactlyInAnyOrder(
+            "127.0.0.1 | HallpassDemoTest/laptop | this browser",
+            "127.0.0.1 | HallpassDemoTest/phone | sign out this device");
+    assertThat(strings(r.get("rowsAfter")))
+        .containsExactly("127.0.0.1 | HallpassDemoTest/laptop | this browser");
+    assertThat(r.get("phoneEnded").asText()).startsWith("You were signed out elsewhere");
+    assertThat(r.get("laptopStillSignedIn").asBoolean()).isTrue();
+    assertNoTokenInTheLog(r);
+  }
+
+  @Test
   void sessionUnusedPastItsLifetime_endsWithYourSessionExpired() throws Exception {
     JsonNode r = run(AntiCsrfMode.NONE, "expiry").get("expiry");
 
@@ -356,6 +371,7 @@ class DemoBrowserTest {
                 .accessTokenValidity(VALIDITY)
                 .refreshTokenValidity(SESSION_VALIDITY)
                 .antiCsrf(antiCsrf == AntiCsrfMode.VIA_TOKEN)
+                .recordClientMetadata(true)
                 .disableBackgroundCleanup()
                 .build();
         DemoServer server = new DemoServer(engine, 0, antiCsrf, clock)) {

@@ -54,7 +54,8 @@ final class JdbcSessionStore implements SessionStore {
   private static final String SESSION_COLUMNS =
       "handle, tenant_id, user_id, session_data,"
           + " jwt_payload, created_at, expires_at, refresh_key, current_refresh_hash,"
-          + " parent_refresh_hash, issued_at, child_index, confirmed";
+          + " parent_refresh_hash, issued_at, child_index, confirmed,"
+          + " created_ip, created_user_agent, last_ip, last_user_agent";
   private static final String KEY_COLUMNS =
       "kid, generation, private_key, public_key, created_at, signs_from, signs_until";
 
@@ -286,7 +287,7 @@ final class JdbcSessionStore implements SessionStore {
               c.prepareStatement(
                   "INSERT INTO hallpass_sessions ("
                       + SESSION_COLUMNS
-                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, s.handle());
             ps.setString(2, s.tenantId());
             ps.setString(3, s.userId());
@@ -300,6 +301,10 @@ final class JdbcSessionStore implements SessionStore {
             setNullableTime(ps, 11, s.issuedAt());
             ps.setInt(12, s.childIndex());
             ps.setBoolean(13, s.confirmed());
+            ps.setString(14, s.createdIp());
+            ps.setString(15, s.createdUserAgent());
+            ps.setString(16, s.lastIp());
+            ps.setString(17, s.lastUserAgent());
             ps.executeUpdate();
             return null;
           }
@@ -442,13 +447,16 @@ final class JdbcSessionStore implements SessionStore {
                 c.prepareStatement(
                     "UPDATE hallpass_sessions SET"
                         + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
-                        + " issued_at = ?, expires_at = ?, confirmed = FALSE WHERE handle = ?")) {
+                        + " issued_at = ?, expires_at = ?, confirmed = FALSE,"
+                        + " last_ip = ?, last_user_agent = ? WHERE handle = ?")) {
               ps.setString(1, r.currentRefreshHash());
               ps.setString(2, r.parentRefreshHash());
               ps.setInt(3, r.childIndex());
               ps.setLong(4, r.issuedAt().toEpochMilli());
               ps.setLong(5, r.expiresAt().toEpochMilli());
-              ps.setString(6, handle);
+              ps.setString(6, r.lastIp());
+              ps.setString(7, r.lastUserAgent());
+              ps.setString(8, handle);
               ps.executeUpdate();
             }
           } else if (write instanceof RefreshWrite.Delete) {
@@ -638,6 +646,32 @@ final class JdbcSessionStore implements SessionStore {
               }
             }
             return handles;
+          }
+        });
+  }
+
+  @Override
+  public List<SessionRecord> findLiveSessionsOfUser(String userId, Instant now) {
+    Objects.requireNonNull(userId, "userId");
+    long nowMillis = now.toEpochMilli();
+    return autoCommit(
+        "list the user's sessions",
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT "
+                      + SESSION_COLUMNS
+                      + " FROM hallpass_sessions"
+                      + " WHERE user_id = ? AND expires_at > ? ORDER BY created_at, handle")) {
+            ps.setString(1, userId);
+            ps.setLong(2, nowMillis);
+            List<SessionRecord> sessions = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                sessions.add(readSession(rs));
+              }
+            }
+            return sessions;
           }
         });
   }
@@ -1126,6 +1160,10 @@ final class JdbcSessionStore implements SessionStore {
         rs.getString("parent_refresh_hash"),
         issuedAt,
         rs.getInt("child_index"),
-        rs.getBoolean("confirmed"));
+        rs.getBoolean("confirmed"),
+        rs.getString("created_ip"),
+        rs.getString("created_user_agent"),
+        rs.getString("last_ip"),
+        rs.getString("last_user_agent"));
   }
 }

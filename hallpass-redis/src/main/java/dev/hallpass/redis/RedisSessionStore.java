@@ -39,8 +39,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * u} user, {@code d} data, {@code p} payload, {@code c} created, {@code e} expires, {@code k}
  * refresh key, {@code cur}/{@code par} refresh hashes, {@code i} issued, {@code n} child index,
  * {@code f} confirmed, {@code v} version, {@code ib} the user-index bound, {@code xb} the expiry
- * bucket. Times are epoch milliseconds. The key expires at the session's expiry plus the retention,
- * so Redis removes every session on its own; {@link #deleteExpiredSessions} only does it sooner.
+ * bucket, {@code ci}/{@code cu} the client's IP address and User-Agent at creation and {@code
+ * li}/{@code lu} at the last rotation (each {@code +} and the value, or empty or absent for none).
+ * Times are epoch milliseconds. The key expires at the session's expiry plus the retention, so
+ * Redis removes every session on its own; {@link #deleteExpiredSessions} only does it sooner.
  *
  * <p><b>Refresh ({@link #lockAndDecide}).</b> Optimistic concurrency: one script reads the session
  * and the Redis server's {@code TIME} in one atomic step on the node that owns the session; the
@@ -133,6 +135,10 @@ final class RedisSessionStore implements SessionStore {
     field(args, "n", s.childIndex());
     field(args, "f", s.confirmed() ? "1" : "0");
     field(args, "v", 0);
+    field(args, "ci", optional(s.createdIp()));
+    field(args, "cu", optional(s.createdUserAgent()));
+    field(args, "li", optional(s.lastIp()));
+    field(args, "lu", optional(s.lastUserAgent()));
     field(args, "ib", bound);
     field(args, "xb", bucket);
     CompletableFuture<Long> inserted =
@@ -287,6 +293,8 @@ final class RedisSessionStore implements SessionStore {
     field(args, "i", r.issuedAt().toEpochMilli());
     field(args, "e", expires);
     field(args, "f", "0");
+    field(args, "li", optional(r.lastIp()));
+    field(args, "lu", optional(r.lastUserAgent()));
     long oldBound = parseLong(fields.get("ib"), Long.MIN_VALUE);
     if (expires + retentionMillis > oldBound) {
       // The index first, as at insertion: the session must not outlive its index entry.
@@ -857,6 +865,15 @@ final class RedisSessionStore implements SessionStore {
     return Instant.ofEpochMilli(Long.parseLong(seconds) * 1000 + Long.parseLong(micros) / 1000);
   }
 
+  /** An optional string as a field value: {@code +} and the value, or empty for null. */
+  private static String optional(String value) {
+    return value == null ? "" : "+" + value;
+  }
+
+  private static String optionalOf(String field) {
+    return field == null || field.isEmpty() ? null : field.substring(1);
+  }
+
   private static void field(List<String> args, String name, Object value) {
     args.add(name);
     args.add(String.valueOf(value));
@@ -889,7 +906,11 @@ final class RedisSessionStore implements SessionStore {
         h.get("par"),
         issued == null ? null : Instant.ofEpochMilli(Long.parseLong(issued)),
         Integer.parseInt(h.get("n")),
-        "1".equals(h.get("f")));
+        "1".equals(h.get("f")),
+        optionalOf(h.get("ci")),
+        optionalOf(h.get("cu")),
+        optionalOf(h.get("li")),
+        optionalOf(h.get("lu")));
   }
 
   /** A signing key as one string of length-prefixed fields (kids and keys may hold any text). */

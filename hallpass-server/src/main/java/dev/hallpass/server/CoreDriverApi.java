@@ -102,7 +102,6 @@ final class CoreDriverApi {
     Session s =
         validated(
             () -> hallpass.createNewSession(call.tenantId(), userId, jwtPayload, sessionData));
-    metrics.sessionsCreated.increment();
     return Reply.json(issued(s, enableAntiCsrf));
   }
 
@@ -148,11 +147,9 @@ final class CoreDriverApi {
     warnIfStaticKeyAsked(in);
     try {
       Session s = hallpass.refreshSession(refreshToken, antiCsrfToken, enableAntiCsrf);
-      metrics.sessionsRefreshed.increment();
       return Reply.json(issued(s, enableAntiCsrf));
     } catch (HallpassException e) {
       if (e.getType() == HallpassException.Type.TOKEN_THEFT_DETECTED) {
-        metrics.theftDetected.increment(); // the engine logs it, with the session's handle
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("handle", e.getSessionHandle());
         session.put("userId", e.getUserId());
@@ -430,7 +427,6 @@ final class CoreDriverApi {
   private Reply credentialError(HallpassException e) {
     switch (e.getType()) {
       case TOKEN_THEFT_DETECTED:
-        metrics.theftDetected.increment(); // the engine logs it, with the session's handle
         return unauthorised("token theft detected: the session was revoked");
       case UNAUTHORISED:
       case TRY_REFRESH_TOKEN:

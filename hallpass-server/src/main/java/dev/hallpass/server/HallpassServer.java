@@ -112,13 +112,15 @@ final class HallpassServer implements AutoCloseable {
     if (!named.isUnresolved()) {
       checkExposure(config, named, false);
     }
-    // First, so that the engine (the longer part) starts as early as possible.
+    // The registry first: the engine counts its events and times its store calls into it.
+    Metrics metrics = new Metrics();
+    // Then, so that the engine (the longer part) starts as early as possible.
     CompletableFuture<Hallpass> engineBuilt = new CompletableFuture<>();
     Thread builder =
         new Thread(
             () -> {
               try {
-                engineBuilt.complete(buildEngine(config, clock, storeWrapper));
+                engineBuilt.complete(buildEngine(config, clock, storeWrapper, metrics));
               } catch (Throwable e) {
                 engineBuilt.completeExceptionally(e);
               }
@@ -126,7 +128,6 @@ final class HallpassServer implements AutoCloseable {
             "hallpass-engine-start");
     builder.start();
 
-    Metrics metrics = new Metrics();
     QueuedThreadPool threads = new QueuedThreadPool(config.maxThreads(), 4);
     threads.setName("hallpass-http");
     Server jetty = new Server(threads);
@@ -245,11 +246,16 @@ final class HallpassServer implements AutoCloseable {
   }
 
   private static Hallpass buildEngine(
-      ServerConfig config, Clock clock, UnaryOperator<SessionStore> storeWrapper) {
+      ServerConfig config, Clock clock, UnaryOperator<SessionStore> storeWrapper, Metrics metrics) {
     Hallpass.Builder settings = Cli.checked(() -> config.engineSettings().clock(clock));
     SessionStore store = storeWrapper.apply(Cli.checked(() -> openStore(config, clock)));
     try {
-      return Cli.checked(() -> settings.store(store).build());
+      return Cli.checked(
+          () ->
+              settings
+                  .store(metrics.hallpass.timed(store))
+                  .listener(metrics.hallpass.listener())
+                  .build());
     } catch (RuntimeException e) {
       store.close();
       throw e;

@@ -384,6 +384,23 @@ class CoreDriverApiTest {
         .contains("hallpass_session_verifications_total 1.0");
   }
 
+  @Test
+  void metrics_countRevocationsByReason_andTimeStoreCalls() throws Exception {
+    String handle = t.createSession("lou", "{}", "{}").get("session").get("handle").asText();
+    t.post("/recipe/session/remove", "{\"sessionHandles\":[" + quote(handle) + "]}");
+
+    String m = t.get("/metrics").body();
+
+    assertThat(m)
+        .contains("hallpass_session_revocations_total{reason=\"revoked_by_app\"} 1.0")
+        .contains("hallpass_session_revocations_total{reason=\"theft_detected\"} 0.0")
+        .contains("hallpass_session_verification_failures_total{reason=\"invalid\"} 0.0")
+        .containsPattern(
+            "hallpass_store_calls_seconds_count\\{operation=\"insertSession\",outcome=\"success\"\\}"
+                + " [1-9]")
+        .doesNotContain(handle);
+  }
+
   // --- /recipe/jwt must never mint a session token -------------------------------------------
 
   /**

@@ -242,6 +242,7 @@ public interface HallpassWeb {
     private TokenTransfer tokenTransfer = TokenTransfer.ANY;
     private Clock clock = Clock.systemUTC();
     private final List<ClaimValidator> claimValidators = new ArrayList<>();
+    private java.util.Set<String> trustedProxies = java.util.Set.of();
 
     private Builder(Hallpass hallpass) {
       this.hallpass = Objects.requireNonNull(hallpass, "hallpass");
@@ -415,6 +416,33 @@ public interface HallpassWeb {
     }
 
     /**
+     * The addresses of your reverse proxies (load balancer, ingress), whose {@code X-Forwarded-For}
+     * header is believed when a request's connection comes from one of them. The client's IP
+     * address (recorded with sessions when the engine has {@code recordClientMetadata(true)}, and
+     * given to listeners) is then the nearest address in that header that is not one of these
+     * proxies; everything left of it was written by the client and is ignored. Default: none, so
+     * the header is ignored and the address is the connection's (behind a proxy that is the
+     * proxy's). Exact IP address literals only (no names, no ranges).
+     *
+     * @throws IllegalArgumentException naming {@code trustedProxies} for anything that is not an IP
+     *     address literal
+     */
+    public Builder trustedProxies(String... addresses) {
+      Objects.requireNonNull(addresses, "trustedProxies");
+      java.util.Set<String> set = new java.util.HashSet<>();
+      for (String a : addresses) {
+        String n = ClientAddresses.normalize(Objects.requireNonNull(a, "trustedProxies"));
+        if (n == null) {
+          throw new IllegalArgumentException(
+              "trustedProxies: " + a + " is not an IP address literal");
+        }
+        set.add(n);
+      }
+      this.trustedProxies = java.util.Set.copyOf(set);
+      return this;
+    }
+
+    /**
      * Creates the web layer.
      *
      * @throws IllegalStateException when settings conflict (SameSite none without Secure cookies or
@@ -508,7 +536,8 @@ public interface HallpassWeb {
           mode,
           tokenTransfer,
           clock,
-          new Claims(clock, claimValidators));
+          new Claims(clock, claimValidators),
+          new ClientAddresses(trustedProxies));
     }
 
     /** RFC 6265 ignores a leading dot: ".example.com" and "example.com" are the same Domain. */

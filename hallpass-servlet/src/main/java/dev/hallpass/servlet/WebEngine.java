@@ -29,6 +29,7 @@ final class WebEngine implements HallpassWeb {
   private final Clock clock;
   private final AtomicLong nextDuplicateWarning = new AtomicLong(Long.MIN_VALUE);
   private final Claims claims;
+  private final ClientAddresses clients;
 
   WebEngine(
       Hallpass engine,
@@ -38,7 +39,9 @@ final class WebEngine implements HallpassWeb {
       AntiCsrfMode antiCsrf,
       TokenTransfer allowed,
       Clock clock,
-      Claims claims) {
+      Claims claims,
+      ClientAddresses clients) {
+    this.clients = clients;
     this.engine = engine;
     this.apiBasePath = apiBasePath;
     this.transport = transport;
@@ -179,7 +182,7 @@ final class WebEngine implements HallpassWeb {
             : Transport.requestedMode(req) == TokenTransfer.HEADER
                 ? TokenTransfer.HEADER
                 : TokenTransfer.COOKIE;
-    Session s = engine.createNewSession(userId, jwtPayload, sessionData);
+    Session s = engine.createNewSession(userId, jwtPayload, sessionData, clients.of(req));
     clearOtherMode(req, res, mode);
     transport.sendSession(req, res, s, mode, antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, mode);
@@ -220,7 +223,8 @@ final class WebEngine implements HallpassWeb {
         engine.refreshSession(
             found.token(),
             req.getHeader(Transport.ANTI_CSRF),
-            cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN);
+            cookie && antiCsrf == AntiCsrfMode.VIA_TOKEN,
+            clients.of(req));
     clearOtherMode(req, res, found.mode());
     transport.sendSession(req, res, s, found.mode(), antiCsrf == AntiCsrfMode.VIA_TOKEN);
     return new ResponseBoundSession(s, transport, req, res, found.mode());

@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hallpass.AccessTokenSigning;
+import dev.hallpass.ClientInfo;
 import dev.hallpass.Hallpass;
 import dev.hallpass.HallpassException;
 import dev.hallpass.HallpassException.Type;
 import dev.hallpass.Session;
+import dev.hallpass.SessionEvent;
+import dev.hallpass.SessionSummary;
 import dev.hallpass.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -222,6 +225,143 @@ public abstract class EngineOnStoreKit {
         .hasSize(128);
     assertThat(hallpass.createNewSession("a-0-z", "alice", null, null).getTenantId())
         .isEqualTo("a-0-z");
+  }
+
+  // ---------------------------------------------------------------- timeouts, metadata, events
+
+  private static final ClientInfo LAPTOP = new ClientInfo("203.0.113.7", "Firefox/140 \u00e9");
+  private static final ClientInfo PHONE = new ClientInfo("2001:db8::1", "Safari/19 (iPhone)");
+
+  private static Session refresh(Hallpass h, Session s, ClientInfo c) {
+    return h.refreshSession(
+        s.getTokens().getRefreshToken(), s.getTokens().getAntiCsrfToken(), true, c);
+  }
+
+  private static List<SessionEvent.Revoked> revocations(List<SessionEvent> events) {
+    List<SessionEvent.Revoked> out = new ArrayList<>();
+    for (SessionEvent e : events) {
+      if (e instanceof SessionEvent.Revoked r) {
+        out.add(r);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  public void refresh_afterInactivityTimeout_isUnauthorised_reportedOnceAsIdle_andSessionGone() {
+    List<SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Hallpass h =
+        engine(store, clock, b -> b.inactivityTimeout(Duration.ofHours(2)).listener(events::add));
+    Session s = h.createNewSession("alice", null, null, LAPTOP);
+    clock.advance(Duration.ofMinutes(119));
+    Session r = refresh(h, s, LAPTOP);
+    clock.advance(Duration.ofMinutes(119));
+    Session r2 = refresh(h, r, LAPTOP);
+    clock.advance(Duration.ofHours(2));
+
+    assertError(Type.UNAUTHORISED, () -> refresh(h, r2, LAPTOP));
+    assertError(Type.UNAUTHORISED, () -> refresh(h, r2, LAPTOP));
+
+    assertThat(store.findSession(s.getHandle())).isEmpty();
+    assertThat(revocations(events))
+        .containsExactly(
+            new SessionEvent.Revoked(
+                "alice", s.getHandle(), SessionEvent.RevokeReason.IDLE_TIMEOUT, LAPTOP));
+  }
+
+  @Test
+  public void refresh_afterAbsoluteTimeout_isUnauthorised_howeverOftenRefreshed() {
+    List<SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Hallpass h =
+        engine(store, clock, b -> b.absoluteTimeout(Duration.ofHours(8)).listener(events::add));
+    Session s = h.createNewSession("alice", null, null, LAPTOP);
+    for (int i = 0; i < 7; i++) {
+      clock.advance(Duration.ofHours(1));
+      s = refresh(h, s, LAPTOP);
+    }
+    assertThat(h.getAllSessionHandlesForUser("alice")).containsExactly(s.getHandle());
+    clock.advance(Duration.ofHours(1));
+    Session last = s;
+
+    assertError(Type.UNAUTHORISED, () -> refresh(h, last, LAPTOP));
+
+    assertThat(store.findSession(last.getHandle())).isEmpty();
+    assertThat(revocations(events))
+        .extracting(SessionEvent.Revoked::reason)
+        .containsExactly(SessionEvent.RevokeReason.ABSOLUTE_TIMEOUT);
+  }
+
+  @Test
+  public void clientMetadata_recordedAtLoginAndRefresh_isListedWithTheUsersSessions() {
+    Hallpass h = engine(store, clock, b -> b.recordClientMetadata(true));
+    Session laptop = h.createNewSession("alice", null, null, LAPTOP);
+    clock.advance(Duration.ofMinutes(1));
+    Session phone = h.createNewSession("alice", null, null, PHONE);
+    clock.advance(Duration.ofMinutes(1));
+    refresh(h, laptop, PHONE);
+
+    List<SessionSummary> list = h.getAllSessionsForUser("alice");
+
+    assertThat(list)
+        .containsExactly(
+            new SessionSummary(
+                laptop.getHandle(),
+                "alice",
+                "public",
+                START,
+                START.plus(Duration.ofMinutes(2)),
+                START.plus(Duration.ofMinutes(2)).plus(REFRESH),
+                LAPTOP.ip(),
+                LAPTOP.userAgent(),
+                PHONE.ip(),
+                PHONE.userAgent()),
+            new SessionSummary(
+                phone.getHandle(),
+                "alice",
+                "public",
+                START.plus(Duration.ofMinutes(1)),
+                null,
+                START.plus(Duration.ofMinutes(1)).plus(REFRESH),
+                PHONE.ip(),
+                PHONE.userAgent(),
+                null,
+                null));
+    h.revokeSession(list.get(1).handle());
+    assertThat(h.getAllSessionsForUser("alice"))
+        .extracting(SessionSummary::handle)
+        .containsExactly(laptop.getHandle());
+  }
+
+  @Test
+  public void listeners_racingRefreshesAndReplays_hearOneRefreshAndOneTheft() throws Exception {
+    List<SessionEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Hallpass h = engine(store, clock, b -> b.listener(events::add));
+    Session p = h.createNewSession("alice", null, null, LAPTOP);
+
+    List<Session> children = race(8, () -> refresh(h, p, LAPTOP));
+    verify(h, children.get(0));
+    clock.advance(Duration.ofMinutes(1));
+    AtomicInteger thefts = new AtomicInteger();
+    race(
+        8,
+        () -> {
+          try {
+            return refresh(h, p, PHONE);
+          } catch (HallpassException e) {
+            if (e.getType() == Type.TOKEN_THEFT_DETECTED) {
+              thefts.incrementAndGet();
+            }
+            return null;
+          }
+        });
+
+    assertThat(events.stream().filter(e -> e instanceof SessionEvent.Refreshed).count())
+        .isEqualTo(1);
+    assertThat(thefts.get()).isEqualTo(1);
+    assertThat(revocations(events))
+        .containsExactly(
+            new SessionEvent.Revoked(
+                "alice", p.getHandle(), SessionEvent.RevokeReason.THEFT_DETECTED, PHONE));
   }
 
   // ---------------------------------------------------------------- the rotation scenarios

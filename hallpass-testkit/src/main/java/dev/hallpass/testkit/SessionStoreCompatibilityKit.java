@@ -1016,6 +1016,61 @@ public abstract class SessionStoreCompatibilityKit {
   }
 
   @Test
+  public void clientMetadata_isStoredExactly_andRotateReplacesOnlyTheLastClient() {
+    String longIp = "0000:0000:0000:0000:0000:ffff:255.255.255.255"; // 45 characters
+    String longAgent =
+        ("Mozilla/5.0 \u00e9\u4e2d 'q' \"d\" " + "x".repeat(SessionRecord.MAX_USER_AGENT_LENGTH))
+            .substring(0, SessionRecord.MAX_USER_AGENT_LENGTH);
+    SessionRecord created =
+        session("m", "alice", NOW.plusSeconds(600)).withCreatedClient(longIp, longAgent);
+    store.insertSession(created);
+    store.insertSession(session("plain", "alice", NOW.plusSeconds(600)));
+
+    assertThat(stored("m")).isEqualTo(created);
+    assertThat(stored("plain").createdIp()).isNull();
+    assertThat(stored("plain").lastUserAgent()).isNull();
+
+    Instant later = NOW.plusSeconds(900);
+    store.lockAndDecide(
+        "m",
+        (rec, now) ->
+            new Decision(
+                "rotated",
+                new RefreshWrite.Rotate(
+                    hash(1), hash(0), 0, now, later, "192.0.2.1", "Safari 'quoted' \"ua\"")));
+    SessionRecord after = stored("m");
+    assertThat(after.createdIp()).isEqualTo(longIp);
+    assertThat(after.createdUserAgent()).isEqualTo(longAgent);
+    assertThat(after.lastIp()).isEqualTo("192.0.2.1");
+    assertThat(after.lastUserAgent()).isEqualTo("Safari 'quoted' \"ua\"");
+    store.lockAndDecide(
+        "m",
+        (rec, now) ->
+            new Decision("rotated", new RefreshWrite.Rotate(hash(2), hash(1), 0, now, later)));
+    assertThat(stored("m").lastIp()).isNull();
+    assertThat(stored("m").lastUserAgent()).isNull();
+    assertThat(stored("m").createdIp()).isEqualTo(longIp);
+  }
+
+  @Test
+  public void findLiveSessionsOfUser_listsTheLiveSessionsInHandleOrder_withEveryField() {
+    Instant later = NOW.plusSeconds(600);
+    store.insertSession(
+        session("b-new", "alice", NOW.minusSeconds(100), later).withCreatedClient("10.0.0.2", "B"));
+    store.insertSession(
+        session("a-old", "alice", NOW.minusSeconds(200), later).withCreatedClient("10.0.0.1", "A"));
+    store.insertSession(session("c-expired", "alice", NOW.minusSeconds(300), NOW));
+    store.insertSession(session("d-other", "bob", NOW.minusSeconds(300), later));
+
+    List<SessionRecord> live = store.findLiveSessionsOfUser("alice", NOW);
+
+    assertThat(live).extracting(SessionRecord::handle).containsExactly("a-old", "b-new");
+    assertThat(live).containsExactly(stored("a-old"), stored("b-new"));
+    assertThat(store.findLiveSessionsOfUser("alice", later)).isEmpty();
+    assertThat(store.findLiveSessionsOfUser("nobody", NOW)).isEmpty();
+  }
+
+  @Test
   public void findLiveHandlesOfUser_isOldestFirst_byCreationTimeThenHandle() {
     Instant later = NOW.plusSeconds(600);
     store.insertSession(session("c-tie", "alice", NOW.minusSeconds(100), later));

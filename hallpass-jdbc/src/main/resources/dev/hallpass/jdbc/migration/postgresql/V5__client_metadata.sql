@@ -1,0 +1,9 @@
+-- Client metadata (personal data, recorded only with Hallpass.Builder.recordClientMetadata):
+-- the IP address and User-Agent at creation and at the last refresh that rotated the token (its
+-- time is issued_at). Nullable: sessions stored before, and engines that do not record, leave them
+-- empty. Deleted with the session. Adding nullable columns without a default rewrites no rows.
+ALTER TABLE hallpass_sessions
+    ADD COLUMN created_ip VARCHAR(45),
+    ADD COLUMN created_user_agent VARCHAR(512),
+    ADD COLUMN last_ip VARCHAR(45),
+    ADD COLUMN last_user_agent VARCHAR(512);
