@@ -1,5 +1,6 @@
 package dev.hallpass.spring.boot;
 
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.servlet.AntiCsrfMode;
 import dev.hallpass.servlet.SameSite;
 import dev.hallpass.servlet.TokenTransfer;
@@ -70,6 +71,19 @@ public class HallpassProperties {
   /** Where tokens may travel: cookies, headers, or either as each client asks. */
   private TokenTransfer tokenTransfer = TokenTransfer.ANY;
 
+  /**
+   * How access tokens are signed: RS256 (default; public keys in the JWKS, verifiable by other
+   * services) or HS256 (a shared secret, much faster; the JWKS is then empty). Tokens of either
+   * algorithm signed by the store's keys keep being accepted, so a deployment can switch.
+   */
+  private AccessTokenSigning accessTokenSigning = AccessTokenSigning.RS256;
+
+  /**
+   * Encryption of the stored signing keys and refresh keys (AES-256-GCM under a key-encryption
+   * key). Off unless key-file or key-environment-variable is set.
+   */
+  private final KeyEncryption keyEncryption = new KeyEncryption();
+
   /** The session cookies. */
   private final Cookie cookie = new Cookie();
 
@@ -90,6 +104,20 @@ public class HallpassProperties {
      */
     private String domain;
 
+    /**
+     * The Domain attribute of cookies issued before cookie.domain was changed (e.g. ".example.com"
+     * after moving to host-only cookies): such cookies are cleared instead of shadowing the new
+     * ones. Default: none.
+     */
+    private String olderDomain;
+
+    /**
+     * Whether the cookies are named with the "__Host-" prefix (browsers then refuse them unless
+     * Secure, host-only and Path=/). Switching signs everybody out once. Not combinable with
+     * cookie.domain, cookie.older-domain or cookie.secure=false.
+     */
+    private boolean hostPrefixedNames = false;
+
     /** The cookies' SameSite attribute. */
     private SameSite sameSite = SameSite.LAX;
 
@@ -105,6 +133,22 @@ public class HallpassProperties {
 
     public void setDomain(String domain) {
       this.domain = domain;
+    }
+
+    public String getOlderDomain() {
+      return olderDomain;
+    }
+
+    public void setOlderDomain(String olderDomain) {
+      this.olderDomain = olderDomain;
+    }
+
+    public boolean isHostPrefixedNames() {
+      return hostPrefixedNames;
+    }
+
+    public void setHostPrefixedNames(boolean hostPrefixedNames) {
+      this.hostPrefixedNames = hostPrefixedNames;
     }
 
     public SameSite getSameSite() {
@@ -129,12 +173,146 @@ public class HallpassProperties {
     /** The directory of the embedded H2 database, used when the application has no DataSource. */
     private Path embeddedDirectory = Path.of("hallpass-data");
 
+    /** The store on the application's DataSource (or the embedded H2 database). */
+    private final Jdbc jdbc = new Jdbc();
+
+    /** A Redis store (needs dev.hallpass:hallpass-redis); used when uri or cluster-uris is set. */
+    private final Redis redis = new Redis();
+
+    public Jdbc getJdbc() {
+      return jdbc;
+    }
+
+    public Redis getRedis() {
+      return redis;
+    }
+
     public Path getEmbeddedDirectory() {
       return embeddedDirectory;
     }
 
     public void setEmbeddedDirectory(Path embeddedDirectory) {
       this.embeddedDirectory = embeddedDirectory;
+    }
+  }
+
+  /**
+   * The JDBC store's settings. The pool is always the application's DataSource (or the embedded H2
+   * database), so its connection timeout is the pool's own setting (e.g.
+   * spring.datasource.hikari.connection-timeout), not Hallpass's.
+   */
+  public static class Jdbc {
+    /**
+     * How long a store call waits for each answer of the database (the JDBC network timeout), from
+     * 250 ms to 1 hour; a silent connection fails the call and is discarded. Applies to the
+     * application's DataSource too; no effect on the embedded H2 database. Default: 5 s.
+     */
+    private Duration queryTimeout;
+
+    public Duration getQueryTimeout() {
+      return queryTimeout;
+    }
+
+    public void setQueryTimeout(Duration queryTimeout) {
+      this.queryTimeout = queryTimeout;
+    }
+  }
+
+  /** The Redis store; it takes precedence over the DataSource and the embedded database. */
+  public static class Redis {
+    /**
+     * The Redis server, e.g. redis://host:6379 or rediss://host:6380 (TLS); credentials may be in
+     * the URI (they are never logged). Not combinable with cluster-uris.
+     */
+    private String uri;
+
+    /** Seed nodes of a Redis Cluster, e.g. redis://node1:6379. Not combinable with uri. */
+    private List<String> clusterUris = new ArrayList<>();
+
+    /**
+     * The prefix of every key Hallpass writes, to share a Redis with other data. Default:
+     * "hallpass:".
+     */
+    private String keyPrefix;
+
+    /** How long one Redis command may take before the call fails. Default: 10 s. */
+    private Duration commandTimeout;
+
+    public String getUri() {
+      return uri;
+    }
+
+    public void setUri(String uri) {
+      this.uri = uri;
+    }
+
+    public List<String> getClusterUris() {
+      return clusterUris;
+    }
+
+    public void setClusterUris(List<String> clusterUris) {
+      this.clusterUris = clusterUris;
+    }
+
+    public String getKeyPrefix() {
+      return keyPrefix;
+    }
+
+    public void setKeyPrefix(String keyPrefix) {
+      this.keyPrefix = keyPrefix;
+    }
+
+    public Duration getCommandTimeout() {
+      return commandTimeout;
+    }
+
+    public void setCommandTimeout(Duration commandTimeout) {
+      this.commandTimeout = commandTimeout;
+    }
+  }
+
+  /**
+   * Where the key-encryption key comes from: its base64 text (32 bytes) is read from a file or an
+   * environment variable, never from the properties themselves. Set exactly one of key-file and
+   * key-environment-variable; older keys (previous primaries, still decrypting until re-encrypted)
+   * come from files.
+   */
+  public static class KeyEncryption {
+    /** A file holding the key-encryption key's base64 text, e.g. /run/secrets/hallpass-kek. */
+    private Path keyFile;
+
+    /** The name of an environment variable holding the key's base64 text, e.g. HALLPASS_KEK. */
+    private String keyEnvironmentVariable;
+
+    /**
+     * Files of previous key-encryption keys: values stored under them are still read and
+     * re-encrypted under the current key. Keep one until every session stored under it has been
+     * refreshed or has expired.
+     */
+    private List<Path> olderKeyFiles = new ArrayList<>();
+
+    public Path getKeyFile() {
+      return keyFile;
+    }
+
+    public void setKeyFile(Path keyFile) {
+      this.keyFile = keyFile;
+    }
+
+    public String getKeyEnvironmentVariable() {
+      return keyEnvironmentVariable;
+    }
+
+    public void setKeyEnvironmentVariable(String keyEnvironmentVariable) {
+      this.keyEnvironmentVariable = keyEnvironmentVariable;
+    }
+
+    public List<Path> getOlderKeyFiles() {
+      return olderKeyFiles;
+    }
+
+    public void setOlderKeyFiles(List<Path> olderKeyFiles) {
+      this.olderKeyFiles = olderKeyFiles;
     }
   }
 
@@ -250,6 +428,18 @@ public class HallpassProperties {
 
   public void setTokenTransfer(TokenTransfer tokenTransfer) {
     this.tokenTransfer = tokenTransfer;
+  }
+
+  public AccessTokenSigning getAccessTokenSigning() {
+    return accessTokenSigning;
+  }
+
+  public void setAccessTokenSigning(AccessTokenSigning accessTokenSigning) {
+    this.accessTokenSigning = accessTokenSigning;
+  }
+
+  public KeyEncryption getKeyEncryption() {
+    return keyEncryption;
   }
 
   public Cookie getCookie() {

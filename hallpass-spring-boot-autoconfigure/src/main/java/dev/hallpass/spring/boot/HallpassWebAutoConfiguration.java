@@ -73,6 +73,11 @@ public class HallpassWebAutoConfiguration {
     HallpassProperties.Cookie cookie = properties.getCookie();
     apply("hallpass.cookie.domain", blankToNull(cookie.getDomain()), b::cookieDomain);
     apply("hallpass.cookie.same-site", cookie.getSameSite(), b::cookieSameSite);
+    apply(
+        "hallpass.cookie.older-domain", blankToNull(cookie.getOlderDomain()), b::olderCookieDomain);
+    if (cookie.isHostPrefixedNames()) {
+      b.useHostPrefixedCookieNames();
+    }
     if (!cookie.isSecure()) {
       LOG.warn(
           "hallpass.cookie.secure=false: session cookies travel over plain HTTP too. "

@@ -33,6 +33,9 @@ final class InvalidHallpassPropertyException extends RuntimeException {
     PROPERTY_OF_OPTION.put("allowInsecureCookies", "hallpass.cookie.secure");
     PROPERTY_OF_OPTION.put("tokenTransfer", "hallpass.token-transfer");
     PROPERTY_OF_OPTION.put("allowedOrigins", "hallpass.cors.allowed-origins");
+    PROPERTY_OF_OPTION.put("olderCookieDomain", "hallpass.cookie.older-domain");
+    PROPERTY_OF_OPTION.put("useHostPrefixedCookieNames", "hallpass.cookie.host-prefixed-names");
+    PROPERTY_OF_OPTION.put("accessTokenSigning", "hallpass.access-token-signing");
   }
 
   private static final Pattern WORD = Pattern.compile("[A-Za-z]+");
@@ -54,6 +57,11 @@ final class InvalidHallpassPropertyException extends RuntimeException {
   /** The builder's own explanation. */
   String reason() {
     return reason;
+  }
+
+  /** Properties that cannot be set together (a conflict found here, not by a builder). */
+  static InvalidHallpassPropertyException conflict(List<String> properties, String reason) {
+    return new InvalidHallpassPropertyException(properties, reason, null);
   }
 
   /** Applies one property's value to a builder; an IllegalArgumentException names the property. */
