@@ -13,8 +13,8 @@
 #     --processes 1,2 [1]  node processes (in process: N node processes against N Hallpass
 #                     threads; over HTTP: N express workers behind the cluster module; the Java
 #                     server is multi-threaded either way)
-#     --hallpass-signing RS256 [RS256]  (the Hallpass side's access-token signing; HS256 is one
-#                     line in HallpassSigning.java once Hallpass has it)
+#     --hallpass-signing RS256|HS256 [RS256]  (the Hallpass side's access-token signing; every
+#                     run also measures the bare RSA-2048 signing rate in the Hallpass worker's JVM)
 #     --connections N [32]  --no-in-process  --no-http
 # Example, the full comparison of benchmarks/RESULTS.md:
 #   benchmarks/run-original.sh --processes 1,2

@@ -1,5 +1,6 @@
 package dev.hallpass.benchmarks;
 
+import dev.hallpass.AccessTokenSigning;
 import dev.hallpass.Hallpass;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
@@ -7,16 +8,14 @@ import java.util.function.UnaryOperator;
 /**
  * How the Hallpass side of the comparison with the original library signs access tokens: the one
  * parameter ({@code --hallpass-signing}) that {@link HallpassWorker} and {@link HallpassHttpApp}
- * apply to every engine they build. Today Hallpass signs RS256 only; the original library signs
- * HS256.
- *
- * <p>When Hallpass gains an HS256 mode, adding it here is the one line to write, e.g. {@code
- * HS256(b -> b.accessTokenSigning(AccessTokenSigning.HS256))} (use the builder option's final
- * name); then {@code benchmarks/run-original.sh --hallpass-signing HS256} measures it.
+ * apply to every engine they build. The original library signs HS256; {@code
+ * benchmarks/run-original.sh --hallpass-signing HS256} compares like with like.
  */
 enum HallpassSigning {
-  /** RSA-2048 signatures (Hallpass's default and, today, only mode). */
-  RS256(b -> b);
+  /** RSA-2048 signatures (Hallpass's default). */
+  RS256(b -> b.accessTokenSigning(AccessTokenSigning.RS256)),
+  /** HMAC-SHA256 with a shared secret, as the original library signs. */
+  HS256(b -> b.accessTokenSigning(AccessTokenSigning.HS256));
 
   private final UnaryOperator<Hallpass.Builder> configure;
 

@@ -58,6 +58,7 @@ public final class HallpassWorker implements AutoCloseable {
     private int cursor;
     private String refreshToken;
     private String antiCsrfToken;
+    private java.security.Signature rsa;
 
     Caller() {
       remember(create());
@@ -92,6 +93,25 @@ public final class HallpassWorker implements AutoCloseable {
           "the refresh loop did not chain: the run's first token still refreshes");
     }
 
+    /**
+     * The bare RSA-2048 signing rate (JCA SHA256withRSA over a token-sized payload), the limit that
+     * create and refresh in RS256 mode are measured against; each caller its own key.
+     */
+    private byte[] rsaSign() {
+      try {
+        if (rsa == null) {
+          java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+          g.initialize(2048);
+          rsa = java.security.Signature.getInstance("SHA256withRSA");
+          rsa.initSign(g.generateKeyPair().getPrivate());
+        }
+        rsa.update(RSA_PAYLOAD);
+        return rsa.sign();
+      } catch (java.security.GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     Object call(String op) {
       switch (op) {
         case "create":
@@ -106,12 +126,15 @@ public final class HallpassWorker implements AutoCloseable {
           Session next = cold.refreshSession(refreshToken, antiCsrfToken);
           remember(next);
           return next;
+        case "rsa-sign":
+          return rsaSign();
         default:
           throw new IllegalArgumentException("unknown operation " + op);
       }
     }
   }
 
+  private static final byte[] RSA_PAYLOAD = new byte[400];
   private final List<Caller> callers = new ArrayList<>();
 
   /** Runs {@code op} on {@code threads} threads for {@code seconds}; returns {count, nanos}. */

@@ -69,6 +69,10 @@ import java.util.regex.Pattern;
 public final class OriginalComparison {
   static final String DEFAULT_JDBC_URL = "jdbc:mariadb://127.0.0.1:3306/hp_orig?user=root";
   static final String ORIGINAL = "original";
+
+  /** The stack name of the bare RSA-2048 signing loop in the Hallpass worker's JVM. */
+  static final String RSA_SIGN = "rsa-2048-sign";
+
   private static final String LISTENING = "listening on ";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
@@ -253,7 +257,9 @@ public final class OriginalComparison {
               new String[] {"verify", o.hallpassStack(), "verify"},
               new String[] {"verify-cached", o.hallpassStack(), "verify-cached"},
               new String[] {"refresh", ORIGINAL, "refresh"},
-              new String[] {"refresh", o.hallpassStack(), "refresh"});
+              new String[] {"refresh", o.hallpassStack(), "refresh"},
+              // the bare RSA-2048 signing rate, the limit of create and refresh in RS256 mode
+              new String[] {"rsa-sign", RSA_SIGN, "rsa-sign"});
       for (int round = 0; round <= o.rounds; round++) {
         if (round == 0 && o.warmup == 0) {
           continue;
@@ -823,6 +829,9 @@ public final class OriginalComparison {
     }
     for (List<Sample> g : groups.values()) {
       Sample first = g.get(0);
+      if (first.op.equals("rsa-sign")) {
+        continue; // no original side: its own table below
+      }
       String originalOp = first.op.equals("verify-cached") ? "verify" : first.op;
       List<Double> orig = rates(samples, first.mode, first.processes, originalOp, ORIGINAL);
       List<Double> hall = rates(g, first.mode, first.processes, first.op, hallpass);
@@ -852,6 +861,50 @@ public final class OriginalComparison {
           .append(" / ")
           .append(hall.size())
           .append(" |\n");
+    }
+    b.append(signingLimit(samples, hallpass));
+    return b.toString();
+  }
+
+  /**
+   * create and refresh of Hallpass against the bare RSA-2048 signing rate of the same run (same
+   * JVM, same number of threads, medians of the rounds); empty if the run measured no signing.
+   */
+  static String signingLimit(List<Sample> samples, String hallpass) {
+    StringBuilder b = new StringBuilder();
+    Map<String, Boolean> seen = new LinkedHashMap<>();
+    for (Sample s : samples) {
+      if (s.op.equals("rsa-sign")) {
+        seen.put(s.mode + "|" + s.processes, true);
+      }
+    }
+    if (seen.isEmpty()) {
+      return "";
+    }
+    b.append("\n| mode | threads | RSA-2048 signatures/s | operation | ")
+        .append(hallpass)
+        .append(" ops/s | ratio to signing |\n");
+    b.append("|---|---|---:|---|---:|---:|\n");
+    for (String k : seen.keySet()) {
+      String mode = k.substring(0, k.indexOf('|'));
+      int n = Integer.parseInt(k.substring(k.indexOf('|') + 1));
+      double sign = median(rates(samples, mode, n, "rsa-sign", RSA_SIGN));
+      for (String op : List.of("create", "refresh")) {
+        List<Double> hall = rates(samples, mode, n, op, hallpass);
+        if (hall.isEmpty()) {
+          continue;
+        }
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %s | %s | %s | %.2f |%n",
+                mode,
+                n,
+                rate(sign),
+                op,
+                rate(median(hall)),
+                median(hall) / sign));
+      }
     }
     return b.toString();
   }

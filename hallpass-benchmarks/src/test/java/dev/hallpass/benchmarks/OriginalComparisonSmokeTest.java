@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The comparison with the original library ({@link OriginalComparison}): a smoke run of every part
@@ -26,10 +28,11 @@ class OriginalComparisonSmokeTest {
   private static final Path ORIGINAL = Path.of("..", "benchmarks", "original");
   private static final Path NODE_WORK = Path.of("target", "original-node");
 
-  @Test
+  @ParameterizedTest
+  @EnumSource(HallpassSigning.class)
   @Timeout(value = 300, unit = TimeUnit.SECONDS)
-  void smokeRun_measuresEveryOperationOnBothStacks_andWritesTheResults(@TempDir Path out)
-      throws Exception {
+  void smokeRun_measuresEveryOperationOnBothStacks_andWritesTheResults(
+      HallpassSigning signing, @TempDir Path out) throws Exception {
     requireTool("node", "--version");
     requireTool("npm", "--version");
     requireTool("wrk", "-v");
@@ -45,7 +48,8 @@ class OriginalComparisonSmokeTest {
                 "--seconds", "0.3",
                 "--wrk-seconds", "1",
                 "--warmup", "0",
-                "--connections", "4"),
+                "--connections", "4",
+                "--hallpass-signing", signing.name()),
             Services.MARIADB.address());
     String summary = new OriginalComparison(options).run();
 
@@ -56,10 +60,17 @@ class OriginalComparisonSmokeTest {
         .contains("| in-process | 1 | refresh |")
         .contains("| http | 1 | create |")
         .contains("| http | 1 | refresh |")
+        .contains("| hallpass-" + signing.name() + " ops/s |")
+        .contains("| in-process | 1 | ")
+        .containsPattern("\\| in-process \\| 1 \\| [0-9,.]+ \\| refresh \\|")
         .doesNotContain("| - |");
+    assertThat(Files.readString(out.resolve("machine.txt")))
+        .contains("Hallpass signing " + signing.name());
     List<String> raw = Files.readAllLines(out.resolve("raw.csv"));
     // header + (create, verify, verify-cached, refresh: 2 + 2 + 1 + 2 runs) x (in-process, http)
-    assertThat(raw).hasSize(1 + 14);
+    // + the bare RSA signing run (in process)
+    assertThat(raw).hasSize(1 + 14 + 1);
+    assertThat(raw).anyMatch(l -> l.contains(",rsa-sign," + OriginalComparison.RSA_SIGN + ","));
     for (String line : raw.subList(1, raw.size())) {
       double rate = Double.parseDouble(line.substring(line.lastIndexOf(',') + 1));
       assertThat(rate).as(line).isPositive();
