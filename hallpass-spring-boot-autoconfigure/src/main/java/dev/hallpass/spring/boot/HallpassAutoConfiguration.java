@@ -43,7 +43,8 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * set, the store is in Redis instead.
  *
  * <p>Each bean steps aside for one the application defines. {@link HallpassBuilderCustomizer} beans
- * adjust the engine's builder.
+ * adjust the engine's builder; with metrics on, the engine's store is wrapped in a timing decorator
+ * ({@link HallpassMetricsAutoConfiguration}).
  */
 @AutoConfiguration(
     afterName = {
@@ -75,8 +76,14 @@ public class HallpassAutoConfiguration {
   Hallpass hallpass(
       SessionStore hallpassSessionStore,
       HallpassProperties properties,
-      ObjectProvider<HallpassBuilderCustomizer> customizers) {
-    Hallpass.Builder b = Hallpass.builder().store(hallpassSessionStore);
+      ObjectProvider<HallpassBuilderCustomizer> customizers,
+      ObjectProvider<SessionStoreDecorator> storeDecorators) {
+    SessionStore store = hallpassSessionStore;
+    for (SessionStoreDecorator d :
+        (Iterable<SessionStoreDecorator>) storeDecorators.orderedStream()::iterator) {
+      store = d.decorate(store);
+    }
+    Hallpass.Builder b = Hallpass.builder().store(store);
     apply(
         "hallpass.access-token-validity",
         properties.getAccessTokenValidity(),

@@ -22,6 +22,7 @@ class PublicSurfaceTest {
           "HallpassAutoConfiguration",
           "HallpassBuilderCustomizer",
           "HallpassHealthAutoConfiguration",
+          "HallpassMetricsAutoConfiguration",
           "HallpassPrincipal",
           "HallpassProperties",
           "HallpassProperties$Cookie",
