@@ -176,9 +176,28 @@ final class Engine implements Hallpass {
     if (config.recordClientMetadata()) {
       created = created.withCreatedClient(client.ip(), client.userAgent());
     }
-    store.insertSession(created);
-    EngineSession session =
-        new EngineSession(this, tokens.sign(claims), refreshToken, expiresAt, csrf);
+    // RS256: the signature (about a millisecond of CPU) is made while the store inserts, when a
+    // core is free; the token is handed out only after the insert succeeded.
+    FutureTask<AccessTokens.Verified> signing = null;
+    if (signer != null) {
+      signer.enter();
+      signing = signer.begin(claims);
+    }
+    try {
+      store.insertSession(created);
+    } catch (RuntimeException | Error e) {
+      if (signing != null) {
+        signing.cancel(false);
+      }
+      throw e;
+    } finally {
+      if (signer != null) {
+        signer.exit();
+      }
+    }
+    AccessTokens.Verified signed =
+        signer != null ? signer.finish(signing, claims) : tokens.sign(claims);
+    EngineSession session = new EngineSession(this, signed, refreshToken, expiresAt, csrf);
     emit(() -> new SessionEvent.Created(userId, handle, client));
     return session;
   }
@@ -836,6 +855,11 @@ final class Engine implements Hallpass {
   /** The revocation set, or null (tests). */
   RevokedSet revokedSet() {
     return revoked;
+  }
+
+  /** How many signatures were started on another thread (tests). */
+  long signaturesBegun() {
+    return signer == null ? 0 : signer.begun();
   }
 
   /** Whether refreshes sign on another thread while the store writes (RS256 only). */

@@ -8,6 +8,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Signs refreshed access tokens on another thread while the store writes and commits, so that the
@@ -26,6 +27,7 @@ final class Signer implements AutoCloseable {
   private final AccessTokens tokens;
   private final ThreadPoolExecutor pool;
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final AtomicLong begun = new AtomicLong();
 
   Signer(AccessTokens tokens) {
     this.tokens = tokens;
@@ -61,6 +63,7 @@ final class Signer implements AutoCloseable {
     FutureTask<AccessTokens.Verified> task = new FutureTask<>(() -> tokens.sign(claims));
     try {
       pool.execute(task);
+      begun.incrementAndGet();
       return task;
     } catch (RejectedExecutionException e) {
       return null; // every signer busy, or closed
@@ -86,6 +89,11 @@ final class Signer implements AutoCloseable {
       }
     }
     return tokens.sign(claims);
+  }
+
+  /** How many signatures were started on the pool (tests). */
+  long begun() {
+    return begun.get();
   }
 
   /** Accepts no new work; signatures under way finish. */

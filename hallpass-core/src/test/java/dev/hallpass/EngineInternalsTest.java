@@ -67,6 +67,49 @@ class EngineInternalsTest {
   }
 
   @Test
+  void create_withRs256_startsSigningBeforeTheStoreInserts_andHandsOutNothingWhenItFails() {
+    SessionStore memory = SessionStores.inMemory();
+    java.util.concurrent.atomic.AtomicReference<Engine> built =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    java.util.List<Long> begunAtInsert = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean failInserts =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    SessionStore watched =
+        (SessionStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                SessionStore.class.getClassLoader(),
+                new Class<?>[] {SessionStore.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("insertSession")) {
+                    begunAtInsert.add(built.get().signaturesBegun());
+                    if (failInserts.get()) {
+                      throw HallpassException.generalError("insert failed", null);
+                    }
+                  }
+                  try {
+                    return method.invoke(memory, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    try (Engine rs =
+        (Engine) Hallpass.builder().store(watched).disableBackgroundCleanup().build()) {
+      built.set(rs);
+
+      Session s = rs.createNewSession("alice", null, null);
+
+      assertThat(begunAtInsert).containsExactly(1L); // signing was under way during the insert
+      assertThat(rs.getSession(s.getAccessToken(), null, false).getUserId()).isEqualTo("alice");
+      failInserts.set(true);
+      assertThatThrownBy(() -> rs.createNewSession("bob", null, null))
+          .isInstanceOfSatisfying(
+              HallpassException.class,
+              e -> assertThat(e.getType()).isEqualTo(HallpassException.Type.GENERAL_ERROR));
+      assertThat(rs.getAllSessionHandlesForUser("bob")).isEmpty();
+    }
+  }
+
+  @Test
   void verify_genuinelySignedTokenWithValidShape_isAccepted() {
     String jwt = engine.tokens.signJwt(validClaims());
 
