@@ -66,6 +66,9 @@ final class StubExchange {
                   case "getHeaderNames" -> Collections.enumeration(requestHeaders.keySet());
                   case "getAttribute", "getQueryString", "getRemoteUser" -> null;
                   case "isSecure" -> false;
+                  case "getContentLengthLong" -> 0L; // no body
+                  case "getContentLength" -> 0;
+                  case "getRemoteAddr" -> "203.0.113.9";
                   case "getScheme" -> "http";
                   case "toString" -> method + " " + uri;
                   case "hashCode" -> System.identityHashCode(proxy);
