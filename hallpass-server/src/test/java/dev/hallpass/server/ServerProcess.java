@@ -121,6 +121,7 @@ final class ServerProcess implements AutoCloseable {
         Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS hallpass_sessions");
       st.execute("DROP TABLE IF EXISTS hallpass_signing_keys");
+      st.execute("DROP TABLE IF EXISTS hallpass_revocations");
       st.execute("DROP TABLE IF EXISTS hallpass_schema_history");
     } catch (SQLException e) {
       String reason =

@@ -77,6 +77,7 @@ final class TestDatabases {
         Statement st = c.createStatement()) {
       st.execute("DROP TABLE IF EXISTS hallpass_sessions");
       st.execute("DROP TABLE IF EXISTS hallpass_signing_keys");
+      st.execute("DROP TABLE IF EXISTS hallpass_revocations");
       st.execute("DROP TABLE IF EXISTS hallpass_schema_history");
     } catch (SQLException e) {
       throw new IllegalStateException("test setup failed: " + e.getMessage(), e);
