@@ -1,6 +1,7 @@
 package dev.hallpass.jdbc;
 
 import dev.hallpass.spi.SessionStore;
+import dev.hallpass.testkit.KeyEncryptionAtRestKit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 
 /** Key encryption at rest on a SQL store: the rows are read with plain JDBC, outside the store. */
-abstract class AbstractJdbcKeyEncryptionAtRestTest extends AbstractKeyEncryptionAtRestTest {
+abstract class AbstractJdbcKeyEncryptionAtRestTest extends KeyEncryptionAtRestKit {
 
   /** The database's URL (with credentials); called first by {@link #newStore}. */
   abstract String url();
@@ -24,18 +25,18 @@ abstract class AbstractJdbcKeyEncryptionAtRestTest extends AbstractKeyEncryption
   }
 
   @Override
-  SessionStore newStore(Clock clock) {
+  protected SessionStore newStore(Clock clock) {
     emptyDatabase();
     return storeOnSameDatabase(clock);
   }
 
   @Override
-  SessionStore storeOnSameDatabase(Clock clock) {
+  protected SessionStore storeOnSameDatabase(Clock clock) {
     return TestDatabases.track(JdbcSessionStores.builder().jdbcUrl(url()).clock(clock).build());
   }
 
   @Override
-  String rawRefreshKey(String handle) throws Exception {
+  protected String rawRefreshKey(String handle) throws Exception {
     try (Connection c = TestDatabases.connect(url());
         PreparedStatement ps =
             c.prepareStatement("SELECT refresh_key FROM hallpass_sessions WHERE handle = ?")) {
@@ -50,7 +51,7 @@ abstract class AbstractJdbcKeyEncryptionAtRestTest extends AbstractKeyEncryption
   }
 
   @Override
-  Map<String, String> rawPrivateKeys() throws Exception {
+  protected Map<String, String> rawPrivateKeys() throws Exception {
     Map<String, String> keys = new LinkedHashMap<>();
     try (Connection c = TestDatabases.connect(url());
         PreparedStatement ps =

@@ -1,6 +1,7 @@
 package dev.hallpass.redis;
 
 import dev.hallpass.spi.SessionStore;
+import dev.hallpass.testkit.KeyEncryptionAtRestKit;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.BeforeAll;
  * Key encryption at rest on Redis: the session and signing-key hashes are read as stored, with a
  * plain connection outside the store, and show no usable key when encryption is on.
  */
-class RedisKeyEncryptionAtRestTest extends AbstractKeyEncryptionAtRestTest {
+class RedisKeyEncryptionAtRestTest extends KeyEncryptionAtRestKit {
   private static final TestRedis.Target TARGET = TestRedis.Target.SERVER;
   private final java.util.List<SessionStore> stores = new java.util.ArrayList<>();
   private String prefix;
@@ -40,20 +41,20 @@ class RedisKeyEncryptionAtRestTest extends AbstractKeyEncryptionAtRestTest {
   }
 
   @Override
-  SessionStore newStore(Clock clock) {
+  protected SessionStore newStore(Clock clock) {
     prefix = TestRedis.newPrefix();
     return storeOnSameDatabase(clock);
   }
 
   @Override
-  SessionStore storeOnSameDatabase(Clock clock) {
+  protected SessionStore storeOnSameDatabase(Clock clock) {
     SessionStore s = TestRedis.store(TARGET, prefix, clock);
     stores.add(s);
     return s;
   }
 
   @Override
-  String rawRefreshKey(String handle) {
+  protected String rawRefreshKey(String handle) {
     String k = TestRedis.withCommands(TARGET, c -> c.hget(new Keys(prefix).session(handle), "k"));
     if (k == null) {
       throw new AssertionError("no hash for session " + handle);
@@ -62,7 +63,7 @@ class RedisKeyEncryptionAtRestTest extends AbstractKeyEncryptionAtRestTest {
   }
 
   @Override
-  Map<String, String> rawPrivateKeys() {
+  protected Map<String, String> rawPrivateKeys() {
     Map<String, String> all =
         TestRedis.withCommands(TARGET, c -> c.hgetall(new Keys(prefix).signingKeys()));
     Map<String, String> keys = new java.util.TreeMap<>();

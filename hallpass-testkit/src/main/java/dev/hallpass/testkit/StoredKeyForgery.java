@@ -1,4 +1,4 @@
-package dev.hallpass.redis;
+package dev.hallpass.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;

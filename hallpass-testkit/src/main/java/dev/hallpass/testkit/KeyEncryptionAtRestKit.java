@@ -1,4 +1,4 @@
-package dev.hallpass.jdbc;
+package dev.hallpass.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,6 @@ import dev.hallpass.HallpassException.Type;
 import dev.hallpass.KeyEncryptionKey;
 import dev.hallpass.Session;
 import dev.hallpass.spi.SessionStore;
-import dev.hallpass.testkit.MutableClock;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.security.PrivateKey;
@@ -37,10 +36,11 @@ import org.junit.jupiter.api.Test;
  * (the control that shows these checks can fail) the stored values forge tokens; rotation from one
  * key-encryption key to the next and migration from plaintext rewrite the stored rows.
  *
- * <p>Subclasses give the store and read its rows as they are stored (plain JDBC for the SQL
- * stores).
+ * <p>Subclasses give the store and read its values as they are stored (plain JDBC for the SQL
+ * stores, a plain connection for Redis). A store passes only if it keeps what it is given: the
+ * encryption itself is the engine's.
  */
-abstract class AbstractKeyEncryptionAtRestTest {
+public abstract class KeyEncryptionAtRestKit {
   private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
   private static final String KEK1_TEXT = newKeyText();
   private static final String KEK2_TEXT = newKeyText();
@@ -51,16 +51,16 @@ abstract class AbstractKeyEncryptionAtRestTest {
   private final List<Hallpass> engines = new ArrayList<>();
 
   /** A new store on an empty database, with {@code clock} as its refresh clock. */
-  abstract SessionStore newStore(Clock clock);
+  protected abstract SessionStore newStore(Clock clock);
 
   /** Another store on the database of the last {@link #newStore} (a restarted process). */
-  abstract SessionStore storeOnSameDatabase(Clock clock);
+  protected abstract SessionStore storeOnSameDatabase(Clock clock);
 
   /** A session's refresh key as stored, read past the SPI where the store allows. */
-  abstract String rawRefreshKey(String handle) throws Exception;
+  protected abstract String rawRefreshKey(String handle) throws Exception;
 
   /** Every signing key's private key as stored, by kid. */
-  abstract Map<String, String> rawPrivateKeys() throws Exception;
+  protected abstract Map<String, String> rawPrivateKeys() throws Exception;
 
   private static String newKeyText() {
     byte[] b = new byte[32];
@@ -69,7 +69,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   }
 
   @AfterEach
-  void closeEngines() {
+  public void closeEngines() {
     for (int i = engines.size() - 1; i >= 0; i--) {
       engines.get(i).close();
     }
@@ -109,7 +109,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   // ---------------------------------------------------------------- at rest
 
   @Test
-  void encryptionOn_storedKeysForgeNothing_whileSessionsWork() throws Exception {
+  public void encryptionOn_storedKeysForgeNothing_whileSessionsWork() throws Exception {
     Hallpass h = engine(newStore(clock), KEK1);
     Session alice = h.createNewSession("alice", Map.of("role", "reader"), Map.of("cart", 1));
     clock.advance(Duration.ofMinutes(1));
@@ -146,7 +146,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   }
 
   @Test
-  void encryptionOff_storedKeysForgeTokens_theControlForTheTestAbove() throws Exception {
+  public void encryptionOff_storedKeysForgeTokens_theControlForTheTestAbove() throws Exception {
     Hallpass h = engine(newStore(clock), null);
     Session alice = h.createNewSession("alice", Map.of(), Map.of());
 
@@ -182,7 +182,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   // ---------------------------------------------------------------- rotation and migration
 
   @Test
-  void rotation_fromKek1ToKek2_rewrapsTheStoredRows() throws Exception {
+  public void rotation_fromKek1ToKek2_rewrapsTheStoredRows() throws Exception {
     Hallpass old = engine(newStore(clock), KEK1);
     Session active = old.createNewSession("alice", Map.of(), Map.of());
     Session idle = old.createNewSession("bob", Map.of(), Map.of());
@@ -209,7 +209,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   }
 
   @Test
-  void migration_fromPlaintext_rewrapsTheStoredRows() throws Exception {
+  public void migration_fromPlaintext_rewrapsTheStoredRows() throws Exception {
     Hallpass plain = engine(newStore(clock), null);
     Session alice = plain.createNewSession("alice", Map.of(), Map.of());
     assertThat(rawRefreshKey(alice.getHandle())).doesNotContain(":");
@@ -233,7 +233,7 @@ abstract class AbstractKeyEncryptionAtRestTest {
   // ---------------------------------------------------------------- logs
 
   @Test
-  void logs_atEveryLevel_neverShowAKeyEncryptionKeyOrAStoredKey() throws Exception {
+  public void logs_atEveryLevel_neverShowAKeyEncryptionKeyOrAStoredKey() throws Exception {
     List<String> logged = Collections.synchronizedList(new ArrayList<>());
     Logger root = Logger.getLogger("");
     Level level = root.getLevel();
