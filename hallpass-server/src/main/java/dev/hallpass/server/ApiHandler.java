@@ -239,6 +239,11 @@ final class ApiHandler extends Handler.Abstract {
     response.setStatus(reply.status());
     HttpFields.Mutable h = response.getHeaders();
     h.put(HttpHeader.CONTENT_TYPE, reply.contentType());
+    if (reply.status() >= 400) {
+      // A refused request's body may be left unread; closing says so, where a kept-alive
+      // connection that the server then drops makes the client's next request fail unanswered.
+      h.put(HttpHeader.CONNECTION, "close");
+    }
     reply.headers().forEach(h::put);
     response.write(true, ByteBuffer.wrap(reply.body()), callback);
   }

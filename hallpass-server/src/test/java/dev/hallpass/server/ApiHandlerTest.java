@@ -37,6 +37,9 @@ class ApiHandlerTest {
 
   private static void assertText(HttpResponse<String> r, int status, String fragment) {
     assertThat(r.statusCode()).as("body: %s", r.body()).isEqualTo(status);
+    if (status >= 400) {
+      assertThat(r.headers().firstValue("connection")).as("refused: closed").hasValue("close");
+    }
     assertThat(r.headers().firstValue("content-type"))
         .hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
     assertThat(r.body()).contains(fragment);
