@@ -73,8 +73,11 @@ class DuplicateCookiesBrowserTest {
     // The refresh answer clears the stray cookies with a 200 and no front-token. The SDK keeps the
     // session (a 401 would sign the user out, see below) but fails the one call that triggered
     // the refresh: supertokens-website 20.1.6 expects a front-token with every 200 refresh.
+    // (The page's own calls may interleave: what matters is the order of these and that every
+    // refresh answered 200.)
     assertThat(strings(r.get("calls")))
-        .containsExactly("GET /api/me 401", "POST /auth/session/refresh 200");
+        .containsSubsequence("GET /api/me 401", "POST /auth/session/refresh 200")
+        .allMatch(c -> !c.startsWith("POST /auth/session/refresh") || c.endsWith(" 200"));
     assertThat(strings(r.get("log"))).anyMatch(l -> l.contains("'front-token' header is missing"));
     assertThat(r.get("stillSignedIn").asBoolean()).isTrue();
     assertThat(strings(r.get("cookiesAfter")))
@@ -82,7 +85,8 @@ class DuplicateCookiesBrowserTest {
         .noneMatch(c -> c.endsWith("@.example.test"));
     // The user's next call refreshes normally and succeeds.
     assertThat(strings(r.get("nextCalls")))
-        .containsExactly("GET /api/me 401", "POST /auth/session/refresh 200", "GET /api/me 200");
+        .containsSubsequence("GET /api/me 401", "POST /auth/session/refresh 200", "GET /api/me 200")
+        .allMatch(c -> !c.startsWith("POST /auth/session/refresh") || c.endsWith(" 200"));
     assertThat(r.get("nextResult").asBoolean()).isTrue();
   }
 
