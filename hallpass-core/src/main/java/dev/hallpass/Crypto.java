@@ -13,26 +13,42 @@ final class Crypto {
   static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
   static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
+  // Per thread: looking a JCA algorithm up walks the provider list on every call.
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (GeneralSecurityException e) {
+              throw HallpassException.generalError("SHA-256 is not available", e);
+            }
+          });
+  private static final ThreadLocal<Mac> HMAC_SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return Mac.getInstance("HmacSHA256");
+            } catch (GeneralSecurityException e) {
+              throw HallpassException.generalError("HmacSHA256 is not available", e);
+            }
+          });
+
   private Crypto() {}
 
   static String sha256Hex(String s) {
-    try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-      char[] out = new char[d.length * 2];
-      for (int i = 0; i < d.length; i++) {
-        out[2 * i] = HEX[(d[i] >> 4) & 0xf];
-        out[2 * i + 1] = HEX[d[i] & 0xf];
-      }
-      return new String(out);
-    } catch (GeneralSecurityException e) {
-      throw HallpassException.generalError("SHA-256 is not available", e);
+    byte[] d = SHA256.get().digest(s.getBytes(StandardCharsets.UTF_8)); // digest() resets it
+    char[] out = new char[d.length * 2];
+    for (int i = 0; i < d.length; i++) {
+      out[2 * i] = HEX[(d[i] >> 4) & 0xf];
+      out[2 * i + 1] = HEX[d[i] & 0xf];
     }
+    return new String(out);
   }
 
   static byte[] hmacSha256(byte[] key, byte[]... parts) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
+      Mac mac = HMAC_SHA256.get();
+      mac.init(new SecretKeySpec(key, "HmacSHA256")); // init() discards any earlier state
       for (byte[] p : parts) {
         mac.update(p);
       }

@@ -7,7 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The refresh-token rotation rules, as pure functions of a locked session and the store's time.
+ * The refresh-token rotation rules, as pure functions of a session (as the store read it, locked or
+ * compared-and-set) and the store's time.
  *
  * <p>State per session: C (current token, the newest issued), P (the token C was issued for), when
  * C was issued, and whether the client has been seen using C. Presenting C rotates; presenting P

@@ -57,18 +57,20 @@ public interface SessionStore extends AutoCloseable {
   boolean updateJwtPayload(String handle, String jwtPayloadJson, Instant now);
 
   /**
-   * Examines the session with this handle under an exclusive lock and applies what the rule
-   * decides, then commits: the refresh of a session.
+   * Examines the session with this handle and applies what the rule decides, as one atomic step per
+   * handle: the refresh of a session.
    *
    * <ol>
-   *   <li>The store locks the session (or, when there is none, locks nothing) and reads its own
-   *       clock: for a database, the database server's time read in this transaction, so that all
-   *       processes using the store agree on it.
+   *   <li>The store reads the session and its own clock: for a database, the database server's time
+   *       read with the session, so that all processes using the store agree on it. It either holds
+   *       an exclusive lock on the session from this read to the commit, or reads without one and
+   *       writes only if the session is unchanged since (a compare-and-set), deciding again on the
+   *       new state when it changed.
    *   <li>It calls {@code rule.decide(session, now)} with the session (null when there is none,
    *       expired sessions included as they are) and that time. The rule is a pure function: it
    *       neither calls the store nor has other effects, and the store may call it again when it
-   *       retries the transaction (a deadlock or serialization failure); only the last call's
-   *       decision counts.
+   *       retries (a deadlock, a serialization failure, a lost compare-and-set); only the last
+   *       call's decision counts, and the earlier ones' {@code beforeWrite()} work is discarded.
    *   <li>It calls the decision's {@link RefreshDecision#beforeWrite()}, then applies its {@link
    *       RefreshDecision#write()} to the session it examined ({@link RefreshWrite.Keep}: nothing;
    *       {@link RefreshWrite.Rotate}: replace the refresh state and expiry, unconfirmed; {@link
@@ -76,9 +78,10 @@ public interface SessionStore extends AutoCloseable {
    *       was no session nothing is written.
    * </ol>
    *
-   * <p>Concurrent calls for the same handle are serialized: each sees the previous one's result. A
-   * {@link RuntimeException} from the rule propagates unchanged and nothing is written; a null
-   * decision or a null {@code write()} is a GENERAL_ERROR and nothing is written.
+   * <p>Concurrent calls for the same handle are serialized: each sees the previous one's result (a
+   * decision that writes nothing may take effect at the instant of its read). A {@link
+   * RuntimeException} from the rule propagates unchanged and nothing is written; a null decision or
+   * a null {@code write()} is a GENERAL_ERROR and nothing is written.
    *
    * @return the decision that was applied and committed
    */

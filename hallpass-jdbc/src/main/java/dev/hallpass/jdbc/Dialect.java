@@ -137,6 +137,20 @@ enum Dialect {
     return "SELECT " + columns + ", " + now + " FROM hallpass_sessions WHERE handle = ? FOR UPDATE";
   }
 
+  /**
+   * Like {@link #lockSessionSql} without the lock: the session's committed state and the server's
+   * time, for a refresh that writes conditionally on what it read.
+   */
+  String readSessionSql(String columns) {
+    return "SELECT "
+        + columns
+        + ", "
+        + currentTimeMillisSql()
+        + " AS "
+        + NOW_COLUMN
+        + " FROM hallpass_sessions WHERE handle = ?";
+  }
+
   /** Whether {@link #deleteExpiredSql()} takes the cut-off twice. */
   boolean deleteExpiredRepeatsCutoff() {
     return this == H2 || this == POSTGRESQL;

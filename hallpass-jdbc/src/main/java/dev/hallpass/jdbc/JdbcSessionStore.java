@@ -33,12 +33,14 @@ import org.flywaydb.core.Flyway;
 /**
  * The {@link SessionStore} on a JDBC database. Made by {@link JdbcSessionStores}.
  *
- * <p>Each method borrows exactly one connection and returns it before it returns. Single statements
- * run in auto-commit mode; multi-statement methods run in one explicit transaction. A statement or
- * transaction the database aborted as a deadlock or serialization failure (SQLState 40xxx) is run
- * again, a few times.
+ * <p>Each method borrows one connection at a time and returns it before it returns. Single
+ * statements run in auto-commit mode; multi-statement methods run in one explicit transaction,
+ * except a refresh, which first tries two auto-commit statements (see {@link
+ * #decideOptimistically}) and takes the row lock in a transaction only when they cannot decide. A
+ * statement or transaction the database aborted as a deadlock or serialization failure (SQLState
+ * 40xxx) is run again, a few times.
  *
- * <p>{@link #lockAndDecide} reads the database server's clock in the statement that locks the
+ * <p>{@link #lockAndDecide} reads the database server's clock in the statement that reads the
  * session, so every process sharing the database refreshes by one clock; a store built with a
  * {@link Clock} (for tests) reads that instead.
  *
@@ -51,11 +53,13 @@ final class JdbcSessionStore implements SessionStore {
   /** Flyway's history table: prefixed so it cannot clash with an application's own Flyway. */
   static final String SCHEMA_HISTORY_TABLE = "hallpass_schema_history";
 
+  /** Every reader of sessions selects these first, in this order: see {@link #readSession}. */
   private static final String SESSION_COLUMNS =
       "handle, tenant_id, user_id, session_data,"
           + " jwt_payload, created_at, expires_at, refresh_key, current_refresh_hash,"
           + " parent_refresh_hash, issued_at, child_index, confirmed,"
           + " created_ip, created_user_agent, last_ip, last_user_agent";
+
   private static final String KEY_COLUMNS =
       "kid, generation, private_key, public_key, created_at, signs_from, signs_until";
 
@@ -78,6 +82,9 @@ final class JdbcSessionStore implements SessionStore {
 
   /** Locks a session and reads the server's time: see {@link Dialect#lockSessionSql}. */
   private final String lockSessionSql;
+
+  /** Reads a session and the server's time without a lock: see {@link Dialect#readSessionSql}. */
+  private final String readSessionSql;
 
   /** The JDBC network timeout of every call, in milliseconds (0: none). */
   private final int networkTimeoutMillis;
@@ -112,6 +119,7 @@ final class JdbcSessionStore implements SessionStore {
     this.clock = clock;
     this.networkTimeoutMillis = networkTimeoutMillis;
     this.lockSessionSql = dialect.lockSessionSql(SESSION_COLUMNS);
+    this.readSessionSql = dialect.readSessionSql(SESSION_COLUMNS);
     this.feed =
         dialect == Dialect.H2 || dedicated == null
             ? null
@@ -404,6 +412,10 @@ final class JdbcSessionStore implements SessionStore {
   public <D extends RefreshDecision> D lockAndDecide(String handle, RefreshRule<D> rule) {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(rule, "rule");
+    D decided = autoCommit("refresh the session", c -> decideOptimistically(c, handle, rule));
+    if (decided != null) {
+      return decided;
+    }
     return inTransaction(
         "refresh the session",
         c -> {
@@ -469,6 +481,97 @@ final class JdbcSessionStore implements SessionStore {
           }
           return decision; // Keep: nothing to write
         });
+  }
+
+  /**
+   * The common refresh in two auto-commit statements instead of a locking transaction (three on
+   * PostgreSQL, four on MariaDB): reads the session and the server's time without a lock, decides,
+   * and applies a {@link RefreshWrite.Rotate} as one UPDATE conditional on every column the
+   * decision read still holding the values it read (a compare-and-set). A {@link RefreshWrite.Keep}
+   * needs no write: it is the decision on the committed state of its read; so is the decision on a
+   * missing session. The result is the same as under the lock, since either the session was
+   * unchanged between the read and the write or nothing is written.
+   *
+   * <p>The decision's time is read with the session. A write that waited for another transaction's
+   * lock applies a decision made before the wait, to a session unchanged since.
+   *
+   * @return the applied decision; null when the locking transaction must decide instead: a {@link
+   *     RefreshWrite.Delete}, or a concurrent change won the compare-and-set
+   */
+  private <D extends RefreshDecision> D decideOptimistically(
+      Connection c, String handle, RefreshRule<D> rule) throws SQLException {
+    SessionRecord read = null;
+    long serverMillis = 0;
+    try (PreparedStatement ps = c.prepareStatement(readSessionSql)) {
+      ps.setString(1, handle);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          read = readSession(rs);
+          serverMillis = rs.getLong(Dialect.NOW_COLUMN);
+        }
+      }
+    }
+    Instant now;
+    if (clock != null) {
+      now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    } else if (read != null) {
+      now = Instant.ofEpochMilli(serverMillis);
+    } else {
+      now = Instant.ofEpochMilli(serverTimeMillis(c));
+    }
+    D decision = rule.decide(read, now);
+    if (decision == null) {
+      throw HallpassException.generalError("the refresh decision was null", null);
+    }
+    RefreshWrite write = decision.write();
+    if (write == null) {
+      throw HallpassException.generalError("the refresh decision had no write", null);
+    }
+    if (read == null || write instanceof RefreshWrite.Keep) {
+      decision.beforeWrite();
+      return decision; // nothing to write
+    }
+    if (!(write instanceof RefreshWrite.Rotate)) {
+      return null; // a deletion (theft) records a revocation with it: the transaction does both
+    }
+    RefreshWrite.Rotate r = (RefreshWrite.Rotate) write;
+    decision.beforeWrite();
+    StringBuilder sql =
+        new StringBuilder(
+            "UPDATE hallpass_sessions SET"
+                + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
+                + " issued_at = ?, expires_at = ?, confirmed = FALSE,"
+                + " last_ip = ?, last_user_agent = ?"
+                + " WHERE handle = ? AND current_refresh_hash = ? AND child_index = ?"
+                + " AND confirmed = ? AND expires_at = ? AND jwt_payload = ?");
+    sql.append(
+        read.parentRefreshHash() == null
+            ? " AND parent_refresh_hash IS NULL"
+            : " AND parent_refresh_hash = ?");
+    sql.append(read.issuedAt() == null ? " AND issued_at IS NULL" : " AND issued_at = ?");
+    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+      int i = 1;
+      ps.setString(i++, r.currentRefreshHash());
+      ps.setString(i++, r.parentRefreshHash());
+      ps.setInt(i++, r.childIndex());
+      ps.setLong(i++, r.issuedAt().toEpochMilli());
+      ps.setLong(i++, r.expiresAt().toEpochMilli());
+      ps.setString(i++, r.lastIp());
+      ps.setString(i++, r.lastUserAgent());
+      ps.setString(i++, handle);
+      ps.setString(i++, read.currentRefreshHash());
+      ps.setInt(i++, read.childIndex());
+      ps.setBoolean(i++, read.confirmed());
+      ps.setLong(i++, read.expiresAt().toEpochMilli());
+      ps.setString(i++, read.jwtPayloadJson());
+      if (read.parentRefreshHash() != null) {
+        ps.setString(i++, read.parentRefreshHash());
+      }
+      if (read.issuedAt() != null) {
+        ps.setLong(i, read.issuedAt().toEpochMilli());
+      }
+      return ps.executeUpdate() == 1 ? decision : null;
+    }
   }
 
   /** The database server's current time, in epoch milliseconds. */
@@ -1144,26 +1247,30 @@ final class JdbcSessionStore implements SessionStore {
     }
   }
 
+  /**
+   * The session in the current row of a result whose first columns are {@link #SESSION_COLUMNS}, in
+   * that order. Read by position: finding columns by name costs drivers a case-folded lookup each.
+   */
   private static SessionRecord readSession(ResultSet rs) throws SQLException {
-    long issued = rs.getLong("issued_at");
+    long issued = rs.getLong(11);
     Instant issuedAt = rs.wasNull() ? null : Instant.ofEpochMilli(issued);
     return new SessionRecord(
-        rs.getString("handle"),
-        rs.getString("tenant_id"),
-        rs.getString("user_id"),
-        rs.getString("session_data"),
-        rs.getString("jwt_payload"),
-        Instant.ofEpochMilli(rs.getLong("created_at")),
-        Instant.ofEpochMilli(rs.getLong("expires_at")),
-        rs.getString("refresh_key"),
-        rs.getString("current_refresh_hash"),
-        rs.getString("parent_refresh_hash"),
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        rs.getString(5),
+        Instant.ofEpochMilli(rs.getLong(6)),
+        Instant.ofEpochMilli(rs.getLong(7)),
+        rs.getString(8),
+        rs.getString(9),
+        rs.getString(10),
         issuedAt,
-        rs.getInt("child_index"),
-        rs.getBoolean("confirmed"),
-        rs.getString("created_ip"),
-        rs.getString("created_user_agent"),
-        rs.getString("last_ip"),
-        rs.getString("last_user_agent"));
+        rs.getInt(12),
+        rs.getBoolean(13),
+        rs.getString(14),
+        rs.getString(15),
+        rs.getString(16),
+        rs.getString(17));
   }
 }

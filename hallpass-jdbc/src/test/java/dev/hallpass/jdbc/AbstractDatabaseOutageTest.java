@@ -419,8 +419,9 @@ abstract class AbstractDatabaseOutageTest {
     @Override
     public Connection getConnection() throws SQLException {
       Connection c = pool.getConnection();
-      // A commit is Connection.commit(), or a COMMIT statement (MariaDB/MySQL transactions are
-      // opened with START TRANSACTION on an auto-commit connection).
+      // A commit is Connection.commit(), a COMMIT statement (MariaDB/MySQL transactions are
+      // opened with START TRANSACTION on an auto-commit connection), or the auto-commit UPDATE
+      // that rotates a refresh token (the store's common refresh has no transaction).
       return wrap(Connection.class, c, (method, args) -> method.getName().equals("commit"));
     }
 
@@ -430,6 +431,14 @@ abstract class AbstractDatabaseOutageTest {
               type.getClassLoader(),
               new Class<?>[] {type},
               (p, method, args) -> {
+                if (type == Connection.class
+                    && method.getName().equals("prepareStatement")
+                    && String.valueOf(args[0])
+                        .startsWith("UPDATE hallpass_sessions SET current_refresh_hash")) {
+                  PreparedStatement ps = (PreparedStatement) invoke(method, target, args);
+                  return wrap(
+                      PreparedStatement.class, ps, (m, a) -> m.getName().equals("executeUpdate"));
+                }
                 if (type == Connection.class && method.getName().equals("createStatement")) {
                   Statement st = (Statement) invoke(method, target, args);
                   return wrap(

@@ -385,48 +385,53 @@ abstract class AbstractJdbcSessionStoreTest {
   }
 
   @Test
-  void lockAndDecide_callerThatWaitedForTheLock_getsTheServersTimeAfterItsWait() throws Exception {
+  void lockAndDecide_writeThatWaitedForAChange_decidesAgainWithTheServersTimeAfterItsWait()
+      throws Exception {
     store.insertSession(session("h", "alice", NOW.plusSeconds(600)));
-    SessionStore other = open();
-    CountDownLatch holding = new CountDownLatch(1);
-    AtomicReference<Instant> first = new AtomicReference<>();
-    AtomicReference<Instant> second = new AtomicReference<>();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try {
-      Future<?> holder =
+    List<Instant> times = Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch locked = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try (Connection holder = TestDatabases.connect(url())) {
+      // Another process locks the session's row, changes it and commits 1.5 s later.
+      holder.setAutoCommit(false);
+      try (PreparedStatement ps =
+          holder.prepareStatement(
+              "SELECT handle FROM hallpass_sessions WHERE handle = ? FOR UPDATE")) {
+        ps.setString(1, "h");
+        ps.executeQuery().close();
+      }
+      Future<?> change =
           pool.submit(
-              () ->
-                  store.lockAndDecide(
-                      "h",
-                      (rec, now) -> {
-                        first.set(now);
-                        holding.countDown();
-                        try {
-                          Thread.sleep(1500); // holds the row lock; writes nothing
-                        } catch (InterruptedException e) {
-                          Thread.currentThread().interrupt();
-                        }
-                        return new Decision("keep", RefreshWrite.KEEP);
-                      }));
-      assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
-      Future<?> waiter =
-          pool.submit(
-              () ->
-                  other.lockAndDecide(
-                      "h",
-                      (rec, now) -> {
-                        second.set(now);
-                        return new Decision("keep", RefreshWrite.KEEP);
-                      }));
-      holder.get(30, TimeUnit.SECONDS);
-      waiter.get(30, TimeUnit.SECONDS);
+              () -> {
+                locked.await();
+                Thread.sleep(1500);
+                try (PreparedStatement ps =
+                    holder.prepareStatement(
+                        "UPDATE hallpass_sessions SET current_refresh_hash = ? WHERE handle = ?")) {
+                  ps.setString(1, hash(5));
+                  ps.setString(2, "h");
+                  ps.executeUpdate();
+                }
+                holder.commit();
+                return null;
+              });
+      store.lockAndDecide(
+          "h",
+          (rec, now) -> {
+            times.add(now);
+            locked.countDown();
+            return new Decision("rotate", rotate(9, now));
+          });
+      change.get(30, TimeUnit.SECONDS);
     } finally {
       pool.shutdownNow();
     }
 
-    assertThat(Duration.between(first.get(), second.get()))
-        .as("the waiter's time is read once it holds the lock")
+    assertThat(times).as("decided on the read, then again under the lock").hasSize(2);
+    assertThat(Duration.between(times.get(0), times.get(1)))
+        .as("the second decision's time is read once it holds the lock")
         .isGreaterThanOrEqualTo(Duration.ofMillis(1200));
+    assertThat(store.findSession("h").orElseThrow().currentRefreshHash()).isEqualTo(hash(9));
   }
 
   // ---------------------------------------------------------------- statements and retries
@@ -522,15 +527,16 @@ abstract class AbstractJdbcSessionStoreTest {
     logged.insertSession(session("h", "alice", NOW.plusSeconds(600)));
     ds.take();
 
+    // A rotation or a keep: a read and a compare-and-set, no transaction.
     logged.lockAndDecide("h", (rec, now) -> new Decision("rotate", rotate(1, now)));
     assertThat(ds.take())
         .as("rotate")
-        .containsExactly(
-            tx(begin, "SELECT FOR UPDATE", "UPDATE hallpass_sessions SET current_refresh_hash"));
+        .containsExactly("SELECT", "UPDATE hallpass_sessions SET current_refresh_hash");
     logged.lockAndDecide("h", (rec, now) -> new Decision("keep", RefreshWrite.KEEP));
-    assertThat(ds.take()).as("keep").containsExactly(tx(begin, "SELECT FOR UPDATE"));
+    assertThat(ds.take()).as("keep").containsExactly("SELECT");
+    // A deletion is decided again under the lock, where its revocation is recorded with it (and,
+    // on PostgreSQL, notified).
     logged.lockAndDecide("h", (rec, now) -> new Decision("delete", RefreshWrite.DELETE));
-    // With a revocation feed the deletion is recorded (and, on PostgreSQL, notified) in it.
     List<String> delete = new ArrayList<>(List.of("SELECT FOR UPDATE", "DELETE"));
     if (logged.revocationFeed().isPresent()) {
       delete.add("INSERT");
@@ -538,11 +544,13 @@ abstract class AbstractJdbcSessionStoreTest {
         delete.add("SELECT");
       }
     }
-    assertThat(ds.take()).as("delete").containsExactly(tx(begin, delete.toArray(String[]::new)));
+    List<String> unlockedThenLocked = new ArrayList<>(List.of("SELECT"));
+    unlockedThenLocked.addAll(Arrays.asList(tx(begin, delete.toArray(String[]::new))));
+    assertThat(ds.take()).as("delete").containsExactlyElementsOf(unlockedThenLocked);
     logged.lockAndDecide("h", (rec, now) -> new Decision("rotate", rotate(2, now)));
     assertThat(ds.take())
         .as("no session: the time alone, nothing written")
-        .containsExactly(tx(begin, "SELECT FOR UPDATE", "SELECT"));
+        .containsExactly("SELECT", "SELECT");
 
     logged.insertSession(session("h2", "alice", NOW.plusSeconds(600)));
     ds.take();
@@ -557,9 +565,59 @@ abstract class AbstractJdbcSessionStoreTest {
                 .build());
     ds.take();
     clocked.lockAndDecide("missing", (rec, now) -> new Decision("keep", RefreshWrite.KEEP));
+    assertThat(ds.take()).as("no session, clock option: no time query").containsExactly("SELECT");
+  }
+
+  @Test
+  void lockAndDecide_sessionChangedBeforeItsWrite_decidesAgainUnderTheLock() {
+    LoggingDataSource ds = new LoggingDataSource(2);
+    String[] begin = url().startsWith("jdbc:mariadb:") ? new String[] {"START"} : new String[0];
+    SessionStore logged = track(JdbcSessionStores.builder().dataSource(ds).build());
+    SessionStore other = open();
+    logged.insertSession(session("h", "alice", NOW.plusSeconds(600)));
+    ds.take();
+    List<String> seen = new ArrayList<>();
+
+    Decision d =
+        logged.lockAndDecide(
+            "h",
+            (rec, now) -> {
+              seen.add(rec.currentRefreshHash());
+              if (seen.size() == 1) {
+                // Another process rotates the session between this read and its write.
+                other.lockAndDecide("h", (r, n) -> new Decision("other", rotate(7, n)));
+              }
+              return new Decision("call " + seen.size(), rotate(8, now));
+            });
+
+    assertThat(seen).containsExactly(hash(0), hash(7));
+    assertThat(d.label()).isEqualTo("call 2");
+    assertThat(store.findSession("h").orElseThrow().currentRefreshHash()).isEqualTo(hash(8));
     assertThat(ds.take())
-        .as("no session, clock option: no time query")
-        .containsExactly(tx(begin, "SELECT FOR UPDATE"));
+        .as("the compare-and-set found the session changed and wrote nothing")
+        .startsWith("SELECT", "UPDATE hallpass_sessions SET current_refresh_hash")
+        .endsWith(
+            tx(begin, "SELECT FOR UPDATE", "UPDATE hallpass_sessions SET current_refresh_hash"));
+  }
+
+  @Test
+  void lockAndDecide_payloadChangedBeforeItsWrite_decidesAgainOnTheNewPayload() {
+    SessionStore other = open();
+    store.insertSession(session("h", "alice", NOW.plusSeconds(600)));
+    List<String> payloads = new ArrayList<>();
+
+    store.lockAndDecide(
+        "h",
+        (rec, now) -> {
+          payloads.add(rec.jwtPayloadJson());
+          if (payloads.size() == 1) {
+            other.updateJwtPayload("h", "{\"role\":\"admin\"}", NOW);
+          }
+          return new Decision("rotate", rotate(1, now));
+        });
+
+    assertThat(payloads).hasSize(2);
+    assertThat(payloads.get(1)).isEqualTo("{\"role\":\"admin\"}");
   }
 
   /** A transaction's log: {@code begin}, the statements, COMMIT. */
