@@ -54,24 +54,7 @@ final class AccessTokens {
   static final int MAX_ISSUED_LENGTH = 4_000;
 
   private static final ThreadLocal<Signature> SIGNATURES =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Signature.getInstance("SHA256withRSA");
-            } catch (GeneralSecurityException e) {
-              throw HallpassException.generalError("SHA256withRSA is not available", e);
-            }
-          });
-
-  private static final ThreadLocal<Mac> MACS =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Mac.getInstance("HmacSHA256");
-            } catch (GeneralSecurityException e) {
-              throw HallpassException.generalError("HmacSHA256 is not available", e);
-            }
-          });
+      Crypto.perThread("SHA256withRSA", Signature::getInstance);
 
   /** Signature lengths in bytes: RSA-2048 and HMAC-SHA256. */
   private static final int RSA_SIGNATURE_BYTES = 256;
@@ -243,7 +226,7 @@ final class AccessTokens {
     try {
       byte[] signature;
       if (key.algorithm == AccessTokenSigning.HS256) {
-        Mac mac = MACS.get();
+        Mac mac = Crypto.HMAC_SHA256.get();
         mac.init(key.hmacKey);
         signature = mac.doFinal(input);
       } else {
@@ -265,7 +248,7 @@ final class AccessTokens {
         if (signature.length != HMAC_SIGNATURE_BYTES) {
           return false;
         }
-        Mac mac = MACS.get();
+        Mac mac = Crypto.HMAC_SHA256.get();
         mac.init(key.hmacKey);
         return MessageDigest.isEqual(mac.doFinal(signed), signature); // constant time
       }

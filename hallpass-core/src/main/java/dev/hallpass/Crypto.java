@@ -13,25 +13,29 @@ final class Crypto {
   static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
   static final Base64.Decoder B64URL_DECODER = Base64.getUrlDecoder();
 
-  // Per thread: looking a JCA algorithm up walks the provider list on every call.
+  /** The thread's HMAC-SHA256 instance: callers init() it before each use. */
+  static final ThreadLocal<Mac> HMAC_SHA256 = perThread("HmacSHA256", Mac::getInstance);
+
   private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (GeneralSecurityException e) {
-              throw HallpassException.generalError("SHA-256 is not available", e);
-            }
-          });
-  private static final ThreadLocal<Mac> HMAC_SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return Mac.getInstance("HmacSHA256");
-            } catch (GeneralSecurityException e) {
-              throw HallpassException.generalError("HmacSHA256 is not available", e);
-            }
-          });
+      perThread("SHA-256", MessageDigest::getInstance);
+
+  /** Looks a JCA algorithm up. */
+  @FunctionalInterface
+  interface JcaLookup<T> {
+    T get(String algorithm) throws GeneralSecurityException;
+  }
+
+  /** One instance of a JCA algorithm per thread: a lookup walks the provider list every time. */
+  static <T> ThreadLocal<T> perThread(String algorithm, JcaLookup<T> lookup) {
+    return ThreadLocal.withInitial(
+        () -> {
+          try {
+            return lookup.get(algorithm);
+          } catch (GeneralSecurityException e) {
+            throw HallpassException.generalError(algorithm + " is not available", e);
+          }
+        });
+  }
 
   private Crypto() {}
 

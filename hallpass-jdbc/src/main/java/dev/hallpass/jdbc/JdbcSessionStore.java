@@ -442,33 +442,15 @@ final class JdbcSessionStore implements SessionStore {
           }
           // A RuntimeException from the rule propagates unchanged; inTransaction rolls back.
           D decision = rule.decide(current, now);
-          if (decision == null) {
-            throw HallpassException.generalError("the refresh decision was null", null);
-          }
-          RefreshWrite write = decision.write();
-          if (write == null) {
-            throw HallpassException.generalError("the refresh decision had no write", null);
-          }
+          RefreshWrite write = writeOf(decision);
           decision.beforeWrite();
           if (current == null) {
             return decision; // nothing to change
           }
           if (write instanceof RefreshWrite.Rotate) {
             RefreshWrite.Rotate r = (RefreshWrite.Rotate) write;
-            try (PreparedStatement ps =
-                c.prepareStatement(
-                    "UPDATE hallpass_sessions SET"
-                        + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
-                        + " issued_at = ?, expires_at = ?, confirmed = FALSE,"
-                        + " last_ip = ?, last_user_agent = ? WHERE handle = ?")) {
-              ps.setString(1, r.currentRefreshHash());
-              ps.setString(2, r.parentRefreshHash());
-              ps.setInt(3, r.childIndex());
-              ps.setLong(4, r.issuedAt().toEpochMilli());
-              ps.setLong(5, r.expiresAt().toEpochMilli());
-              ps.setString(6, r.lastIp());
-              ps.setString(7, r.lastUserAgent());
-              ps.setString(8, handle);
+            try (PreparedStatement ps = c.prepareStatement(ROTATE_SQL)) {
+              bindRotation(ps, r, handle);
               ps.executeUpdate();
             }
           } else if (write instanceof RefreshWrite.Delete) {
@@ -520,13 +502,7 @@ final class JdbcSessionStore implements SessionStore {
       now = Instant.ofEpochMilli(serverTimeMillis(c));
     }
     D decision = rule.decide(read, now);
-    if (decision == null) {
-      throw HallpassException.generalError("the refresh decision was null", null);
-    }
-    RefreshWrite write = decision.write();
-    if (write == null) {
-      throw HallpassException.generalError("the refresh decision had no write", null);
-    }
+    RefreshWrite write = writeOf(decision);
     if (read == null || write instanceof RefreshWrite.Keep) {
       decision.beforeWrite();
       return decision; // nothing to write
@@ -536,29 +512,16 @@ final class JdbcSessionStore implements SessionStore {
     }
     RefreshWrite.Rotate r = (RefreshWrite.Rotate) write;
     decision.beforeWrite();
-    StringBuilder sql =
-        new StringBuilder(
-            "UPDATE hallpass_sessions SET"
-                + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
-                + " issued_at = ?, expires_at = ?, confirmed = FALSE,"
-                + " last_ip = ?, last_user_agent = ?"
-                + " WHERE handle = ? AND current_refresh_hash = ? AND child_index = ?"
-                + " AND confirmed = ? AND expires_at = ? AND jwt_payload = ?");
-    sql.append(
-        read.parentRefreshHash() == null
-            ? " AND parent_refresh_hash IS NULL"
-            : " AND parent_refresh_hash = ?");
-    sql.append(read.issuedAt() == null ? " AND issued_at IS NULL" : " AND issued_at = ?");
-    try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-      int i = 1;
-      ps.setString(i++, r.currentRefreshHash());
-      ps.setString(i++, r.parentRefreshHash());
-      ps.setInt(i++, r.childIndex());
-      ps.setLong(i++, r.issuedAt().toEpochMilli());
-      ps.setLong(i++, r.expiresAt().toEpochMilli());
-      ps.setString(i++, r.lastIp());
-      ps.setString(i++, r.lastUserAgent());
-      ps.setString(i++, handle);
+    String sql =
+        ROTATE_SQL
+            + " AND current_refresh_hash = ? AND child_index = ? AND confirmed = ?"
+            + " AND expires_at = ? AND jwt_payload = ?"
+            + (read.parentRefreshHash() == null
+                ? " AND parent_refresh_hash IS NULL"
+                : " AND parent_refresh_hash = ?")
+            + (read.issuedAt() == null ? " AND issued_at IS NULL" : " AND issued_at = ?");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int i = bindRotation(ps, r, handle);
       ps.setString(i++, read.currentRefreshHash());
       ps.setInt(i++, read.childIndex());
       ps.setBoolean(i++, read.confirmed());
@@ -572,6 +535,41 @@ final class JdbcSessionStore implements SessionStore {
       }
       return ps.executeUpdate() == 1 ? decision : null;
     }
+  }
+
+  /**
+   * A rotation's UPDATE, whose parameters {@link #bindRotation} binds; more conditions may follow.
+   */
+  private static final String ROTATE_SQL =
+      "UPDATE hallpass_sessions SET"
+          + " current_refresh_hash = ?, parent_refresh_hash = ?, child_index = ?,"
+          + " issued_at = ?, expires_at = ?, confirmed = FALSE,"
+          + " last_ip = ?, last_user_agent = ? WHERE handle = ?";
+
+  /** Binds the rotation and the handle to {@link #ROTATE_SQL}; returns the next parameter index. */
+  private static int bindRotation(PreparedStatement ps, RefreshWrite.Rotate r, String handle)
+      throws SQLException {
+    ps.setString(1, r.currentRefreshHash());
+    ps.setString(2, r.parentRefreshHash());
+    ps.setInt(3, r.childIndex());
+    ps.setLong(4, r.issuedAt().toEpochMilli());
+    ps.setLong(5, r.expiresAt().toEpochMilli());
+    ps.setString(6, r.lastIp());
+    ps.setString(7, r.lastUserAgent());
+    ps.setString(8, handle);
+    return 9;
+  }
+
+  /** The decision's write; a null decision or write is a GENERAL_ERROR. */
+  private static RefreshWrite writeOf(RefreshDecision decision) {
+    if (decision == null) {
+      throw HallpassException.generalError("the refresh decision was null", null);
+    }
+    RefreshWrite write = decision.write();
+    if (write == null) {
+      throw HallpassException.generalError("the refresh decision had no write", null);
+    }
+    return write;
   }
 
   /** The database server's current time, in epoch milliseconds. */
