@@ -412,37 +412,20 @@ final class JdbcSessionStore implements SessionStore {
   public <D extends RefreshDecision> D lockAndDecide(String handle, RefreshRule<D> rule) {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(rule, "rule");
-    D decided = autoCommit("refresh the session", c -> decideOptimistically(c, handle, rule));
-    if (decided != null) {
-      return decided;
+    D unlocked = autoCommit("refresh the session", c -> decideOptimistically(c, handle, rule));
+    if (unlocked != null) {
+      return unlocked;
     }
     return inTransaction(
         "refresh the session",
         c -> {
-          SessionRecord current = null;
-          long serverMillis = 0;
           // The row lock serializes concurrent refreshes of this session until commit; the same
-          // statement reads the server's time once the lock is held.
-          try (PreparedStatement ps = c.prepareStatement(lockSessionSql)) {
-            ps.setString(1, handle);
-            try (ResultSet rs = ps.executeQuery()) {
-              if (rs.next()) {
-                current = readSession(rs);
-                serverMillis = rs.getLong(Dialect.NOW_COLUMN);
-              }
-            }
-          }
-          Instant now;
-          if (clock != null) {
-            now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-          } else if (current != null) {
-            now = Instant.ofEpochMilli(serverMillis);
-          } else {
-            now = Instant.ofEpochMilli(serverTimeMillis(c)); // no row: nothing locked, so no wait
-          }
-          // A RuntimeException from the rule propagates unchanged; inTransaction rolls back.
-          D decision = rule.decide(current, now);
-          RefreshWrite write = writeOf(decision);
+          // statement reads the server's time once the lock is held. A RuntimeException from the
+          // rule propagates unchanged; inTransaction rolls back.
+          Decided<D> decided = readAndDecide(c, lockSessionSql, handle, rule);
+          SessionRecord current = decided.session();
+          D decision = decided.decision();
+          RefreshWrite write = decided.write();
           decision.beforeWrite();
           if (current == null) {
             return decision; // nothing to change
@@ -482,27 +465,10 @@ final class JdbcSessionStore implements SessionStore {
    */
   private <D extends RefreshDecision> D decideOptimistically(
       Connection c, String handle, RefreshRule<D> rule) throws SQLException {
-    SessionRecord read = null;
-    long serverMillis = 0;
-    try (PreparedStatement ps = c.prepareStatement(readSessionSql)) {
-      ps.setString(1, handle);
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          read = readSession(rs);
-          serverMillis = rs.getLong(Dialect.NOW_COLUMN);
-        }
-      }
-    }
-    Instant now;
-    if (clock != null) {
-      now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    } else if (read != null) {
-      now = Instant.ofEpochMilli(serverMillis);
-    } else {
-      now = Instant.ofEpochMilli(serverTimeMillis(c));
-    }
-    D decision = rule.decide(read, now);
-    RefreshWrite write = writeOf(decision);
+    Decided<D> decided = readAndDecide(c, readSessionSql, handle, rule);
+    SessionRecord read = decided.session();
+    D decision = decided.decision();
+    RefreshWrite write = decided.write();
     if (read == null || write instanceof RefreshWrite.Keep) {
       decision.beforeWrite();
       return decision; // nothing to write
@@ -535,6 +501,38 @@ final class JdbcSessionStore implements SessionStore {
       }
       return ps.executeUpdate() == 1 ? decision : null;
     }
+  }
+
+  /** A session as read (null: none), the rule's decision on it, and that decision's write. */
+  private record Decided<D>(SessionRecord session, D decision, RefreshWrite write) {}
+
+  /**
+   * Reads the session with {@code sql} (which selects {@link #SESSION_COLUMNS} and the server's
+   * time for one handle) and has the rule decide on it at the store's time.
+   */
+  private <D extends RefreshDecision> Decided<D> readAndDecide(
+      Connection c, String sql, String handle, RefreshRule<D> rule) throws SQLException {
+    SessionRecord session = null;
+    long serverMillis = 0;
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, handle);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          session = readSession(rs);
+          serverMillis = rs.getLong(Dialect.NOW_COLUMN);
+        }
+      }
+    }
+    Instant now;
+    if (clock != null) {
+      now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    } else if (session != null) {
+      now = Instant.ofEpochMilli(serverMillis);
+    } else {
+      now = Instant.ofEpochMilli(serverTimeMillis(c)); // no row: nothing locked, so no wait
+    }
+    D decision = rule.decide(session, now);
+    return new Decided<>(session, decision, writeOf(decision));
   }
 
   /**
