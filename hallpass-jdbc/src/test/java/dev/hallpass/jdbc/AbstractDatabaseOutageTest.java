@@ -13,7 +13,6 @@ import dev.hallpass.Session;
 import dev.hallpass.spi.SessionStore;
 import dev.hallpass.testkit.FaultProxy;
 import dev.hallpass.testkit.MutableClock;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
@@ -402,7 +399,7 @@ abstract class AbstractDatabaseOutageTest {
    * A data source whose connections, when armed, send COMMIT through a proxy that drops the
    * server's answer: the server commits, the driver times out. The proxy passes again afterwards.
    */
-  private final class LosingCommits implements DataSource {
+  private final class LosingCommits extends TestDataSource {
     private final DataSource pool;
     private final AtomicBoolean armed;
 
@@ -470,42 +467,6 @@ abstract class AbstractDatabaseOutageTest {
       } catch (InvocationTargetException e) {
         throw e.getCause();
       }
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 

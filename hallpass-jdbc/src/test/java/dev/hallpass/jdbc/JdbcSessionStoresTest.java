@@ -11,7 +11,6 @@ import dev.hallpass.jdbc.AbstractJdbcSessionStoreTest.Decision;
 import dev.hallpass.spi.RefreshWrite;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +27,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.Test;
@@ -360,7 +357,7 @@ class JdbcSessionStoresTest {
    * A data source around another that counts borrowed connections and can be switched "down", when
    * getting a connection fails as with an unreachable server.
    */
-  static class SwitchableDataSource implements DataSource {
+  static class SwitchableDataSource extends TestDataSource {
     final DataSource target;
     final AtomicInteger open = new AtomicInteger();
     final AtomicInteger maxOpen = new AtomicInteger();
@@ -391,42 +388,6 @@ class JdbcSessionStoresTest {
                 c.close();
                 return null;
               }));
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return getConnection();
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-      return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {}
-
-    @Override
-    public void setLoginTimeout(int seconds) {}
-
-    @Override
-    public int getLoginTimeout() {
-      return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      throw new SQLFeatureNotSupportedException();
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws SQLException {
-      throw new SQLException("not a wrapper");
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) {
-      return false;
     }
   }
 
