@@ -340,9 +340,11 @@ final class Cli {
             throw unmatched(i, arg);
           }
           int eq = arg.indexOf('=');
-          Opt o = Opt.named(eq < 0 ? arg : arg.substring(0, eq));
+          String name = optionName(arg);
+          Opt o = Opt.named(name);
           if (o == null) {
-            throw new InvalidConfig("Unknown option: '" + arg + "'");
+            // The name only: the value of a mistyped option may be a secret (--api-key=...).
+            throw new InvalidConfig("Unknown option: '" + name + "'");
           }
           String text;
           if (eq >= 0) {
@@ -354,7 +356,11 @@ final class Cli {
                 "Missing required parameter for option '" + o.name + "' (" + o.label + ")");
           } else if (isOption(args[i + 1])) {
             throw new InvalidConfig(
-                "Expected parameter for option '" + o.name + "' but found '" + args[i + 1] + "'");
+                "Expected parameter for option '"
+                    + o.name
+                    + "' but found option '"
+                    + optionName(args[i + 1])
+                    + "'");
           } else {
             text = args[++i];
           }
@@ -380,9 +386,14 @@ final class Cli {
   }
 
   private static boolean isOption(String arg) {
-    int eq = arg.indexOf('=');
-    return Opt.named(eq < 0 ? arg : arg.substring(0, eq)) != null
+    return Opt.named(optionName(arg)) != null
         || List.of("-h", "--help", "-V", "--version", "-hV", "-Vh").contains(arg);
+  }
+
+  /** An option argument without its {@code =value}. */
+  private static String optionName(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq);
   }
 
   private static InvalidConfig unmatched(int index, String arg) {

@@ -133,13 +133,18 @@ class CliTest {
     assertThat(exit("--port").text())
         .startsWith("hallpass-server: Missing required parameter for option '--port' (<port>)");
     assertThat(exit("--port", "--host", "x").text())
-        .startsWith("hallpass-server: Expected parameter for option '--port' but found '--host'");
+        .startsWith(
+            "hallpass-server: Expected parameter for option '--port' but found option '--host'");
     assertThat(exit("--port", "abc").text())
         .startsWith("hallpass-server: Invalid value for option '--port': 'abc' is not an int");
     assertThat(exit("--in-memory-store=yes").text())
         .startsWith(
             "hallpass-server: Invalid value for option '--in-memory-store': 'yes' is not a boolean");
-    assertThat(exit("--nope=1").text()).startsWith("hallpass-server: Unknown option: '--nope=1'");
+    assertThat(exit("--nope=1").text()).startsWith("hallpass-server: Unknown option: '--nope'");
+    // A mistyped option's value may be a secret: it is not echoed.
+    assertThat(exit("--api-key=s3cret-key-value").text())
+        .startsWith("hallpass-server: Unknown option: '--api-key'")
+        .doesNotContain("s3cret-key-value");
     assertThat(exit("--port", "1", "extra").text())
         .startsWith("hallpass-server: Unmatched argument at index 2: 'extra'");
     assertThat(exit("--", "--port", "1").text())
