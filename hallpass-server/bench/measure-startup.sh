@@ -5,7 +5,7 @@
 # memory (VmHWM) by then. Not a test: prints numbers for BENCHMARKS.md.
 #
 # From the repository root, after building (needs curl):
-#   mvn -q -pl hallpass-server -am package -DskipTests
+#   ./mvnw -q -pl hallpass-server -am package -DskipTests
 #   hallpass-server/bench/measure-startup.sh [-n runs] [-s h2,memory] [-b baseline-dir]
 #
 #   -n runs      runs of each kind (default 7); the summary gives the median and the range
