@@ -14,14 +14,16 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * The Hallpass side of the HTTP comparison with the original library: the same tiny app as {@code
  * benchmarks/original/http-app.js} (express + the original's express integration), here on an
- * embedded Jetty 12 with hallpass-servlet in cookie mode, on the JDBC store in the same MariaDB
- * database:
+ * embedded Jetty 12 (header cache off, as hallpass-servlet's README advises) with hallpass-servlet
+ * in cookie mode, on the JDBC store in the same MariaDB database:
  *
  * <ul>
  *   <li>{@code POST /login}: {@link HallpassWeb#createNewSession}; answers {@code ok}
@@ -53,7 +55,9 @@ public final class HallpassHttpApp implements AutoCloseable {
     HallpassWeb web = HallpassWeb.builder(cold).build();
     HallpassWeb webCached = HallpassWeb.builder(warm).build();
     server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setHeaderCacheSize(-1); // as hallpass-servlet's README advises for Jetty 12
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(port);
     server.addConnector(connector);

@@ -65,9 +65,10 @@ final class DemoServer implements AutoCloseable {
 
     server = new Server();
     HttpConfiguration http = new HttpConfiguration();
-    // Jetty's header cache otherwise matches Cookie values ignoring case on a kept-alive
-    // connection, so a token differing only in case could reach Hallpass as the earlier one.
-    http.setHeaderCacheCaseSensitive(true);
+    // No header cache: Jetty's default one matches Cookie values ignoring case on a kept-alive
+    // connection, so a token differing only in case could reach Hallpass as the earlier one; and
+    // token-sized values only churn it (see hallpass-servlet's README).
+    http.setHeaderCacheSize(-1);
     connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(port);

@@ -129,7 +129,7 @@ class DuplicateCookiesBrowserTest {
       context.setWelcomeFiles(new String[] {"index.html"});
       context.addServlet(new ServletHolder("static", DefaultServlet.class), "/");
       HttpConfiguration config = new HttpConfiguration();
-      config.setHeaderCacheCaseSensitive(true);
+      config.setHeaderCacheSize(-1); // as DemoServer
       ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(config));
       connector.setHost("127.0.0.1");
       server.addConnector(connector);

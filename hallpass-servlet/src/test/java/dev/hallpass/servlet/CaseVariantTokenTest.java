@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
  * Tokens are case-sensitive all the way: a token that differs from a valid one only in letter case
  * is not that token, also on a kept-alive connection that just carried the valid one. (Jetty 12's
  * default header cache would hand the servlet the earlier value; the README tells Jetty users to
- * set {@code HttpConfiguration.setHeaderCacheCaseSensitive(true)}, as TestApp does.)
+ * turn it off with {@code HttpConfiguration.setHeaderCacheSize(-1)}, as TestApp does.)
  */
 class CaseVariantTokenTest {
 
