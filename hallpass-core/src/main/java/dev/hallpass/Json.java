@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -18,6 +19,9 @@ final class Json {
           .build()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
+
+  /** Resolves MAP once: readValue(json, MAP) looks the type and its deserializer up every call. */
+  private static final ObjectReader MAP_READER = MAPPER.readerFor(MAP);
 
   private Json() {}
 
@@ -42,7 +46,7 @@ final class Json {
   /** Reads a JSON object that Hallpass stored; a broken one is a store fault. */
   static LinkedHashMap<String, Object> readStored(String json) {
     try {
-      LinkedHashMap<String, Object> m = MAPPER.readValue(json, MAP);
+      LinkedHashMap<String, Object> m = MAP_READER.readValue(json);
       if (m == null) {
         throw HallpassException.generalError("stored JSON is not an object", null);
       }
@@ -55,7 +59,7 @@ final class Json {
   /** Reads a JSON object from untrusted bytes; null when it is not one. */
   static LinkedHashMap<String, Object> readUntrusted(byte[] json) {
     try {
-      LinkedHashMap<String, Object> m = MAPPER.readValue(json, MAP);
+      LinkedHashMap<String, Object> m = MAP_READER.readValue(json);
       return m;
     } catch (java.io.IOException | RuntimeException e) {
       return null;
