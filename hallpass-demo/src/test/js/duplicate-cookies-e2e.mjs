@@ -40,6 +40,15 @@ try {
   await page.fill("#user-name", "dana");
   await page.click("#signin");
   await page.locator("#user-id", { hasText: "dana" }).waitFor({ timeout: TIMEOUT });
+  // The page loads the session list and data after sign-in. Let those answers arrive before the
+  // clock moves: a late one would get a 401, refresh and sign the page out before the user's call.
+  const deadline = Date.now() + TIMEOUT;
+  while (!calls.includes("GET /api/sessions 200") || !calls.includes("GET /api/session-data 200")) {
+    if (Date.now() > deadline) {
+      throw new Error("the page's calls after sign-in did not finish: " + calls.join(", "));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 
   // The stray cookies: copies of today's tokens, as an older deployment left them on the parent
   // domain (they go stale at the next refresh).
