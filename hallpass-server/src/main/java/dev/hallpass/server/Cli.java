@@ -324,7 +324,7 @@ final class Cli {
       String arg = args[i];
       if (arg.equals("--")) { // the end of the options; this command takes no other arguments
         if (i + 1 < args.length) {
-          throw unmatched(i + 1, args[i + 1]);
+          throw unmatched(i + 1);
         }
         break;
       }
@@ -337,7 +337,7 @@ final class Cli {
         }
         default -> {
           if (!arg.startsWith("-") || arg.equals("-")) {
-            throw unmatched(i, arg);
+            throw unmatched(i);
           }
           int eq = arg.indexOf('=');
           String name = optionName(arg);
@@ -396,8 +396,10 @@ final class Cli {
     return eq < 0 ? arg : arg.substring(0, eq);
   }
 
-  private static InvalidConfig unmatched(int index, String arg) {
-    return new InvalidConfig("Unmatched argument at index " + index + ": '" + arg + "'");
+  /** Not echoed: a stray argument may be a secret (a second key after {@code --api-keys K}). */
+  private static InvalidConfig unmatched(int index) {
+    return new InvalidConfig(
+        "Unmatched argument at index " + index + ": this command takes options only");
   }
 
   /** Options not on the command line: from the config file, the environment, the defaults. */

@@ -146,9 +146,17 @@ class CliTest {
         .startsWith("hallpass-server: Unknown option: '--api-key'")
         .doesNotContain("s3cret-key-value");
     assertThat(exit("--port", "1", "extra").text())
-        .startsWith("hallpass-server: Unmatched argument at index 2: 'extra'");
+        .startsWith(
+            "hallpass-server: Unmatched argument at index 2: this command takes options only")
+        .doesNotContain("extra");
+    // A stray argument may be a secret (a second key after --api-keys): it is not echoed.
+    assertThat(
+            exit("--api-keys", "first-key-0123456789abcdef", "second-key-0123456789abcdef").text())
+        .startsWith("hallpass-server: Unmatched argument at index 2")
+        .doesNotContain("second-key-0123456789abcdef");
     assertThat(exit("--", "--port", "1").text())
-        .startsWith("hallpass-server: Unmatched argument at index 1: '--port'");
+        .startsWith(
+            "hallpass-server: Unmatched argument at index 1: this command takes options only");
     assertThat(exit("--help", "--port", "abc").code())
         .as("values are checked even with --help")
         .isEqualTo(Cli.EXIT_USAGE);
