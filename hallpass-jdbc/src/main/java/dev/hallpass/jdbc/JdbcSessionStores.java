@@ -7,12 +7,15 @@ import dev.hallpass.spi.SessionStore;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
@@ -327,22 +330,7 @@ public final class JdbcSessionStores {
             "cannot connect to the session database", scrubbed(e, jdbcUrl, password));
       }
       try {
-        String url = jdbcUrl;
-        String user = username;
-        String secret = password;
-        // The revocation feed's own connection, outside the pool it would otherwise hold forever.
-        JdbcRevocationFeed.ConnectionOpener dedicated =
-            () -> {
-              java.util.Properties p = new java.util.Properties();
-              if (user != null) {
-                p.setProperty("user", user);
-              }
-              if (secret != null) {
-                p.setProperty("password", secret);
-              }
-              p.setProperty("ApplicationName", "hallpass-revocations");
-              return java.sql.DriverManager.getConnection(url, p);
-            };
+        JdbcRevocationFeed.ConnectionOpener dedicated = feedConnection(jdbcUrl, username, password);
         HikariDataSource owned = pool;
         return JdbcSessionStore.start(
             pool,
@@ -424,6 +412,38 @@ public final class JdbcSessionStores {
       Pattern.compile(
           "(?i)(?<![a-z0-9_.-])((?:[a-z0-9_.-]*(?:password|passwd|pwd)|user|username)\\s*=\\s*)"
               + "([^&;)\\s'\"]*)");
+
+  /**
+   * Opens the revocation feed's own connection, outside the pool it would otherwise hold forever. A
+   * failure is logged by the feed on every reconnection attempt, so its messages are scrubbed of
+   * credentials first, as at start-up.
+   */
+  static JdbcRevocationFeed.ConnectionOpener feedConnection(
+      String url, String user, String password) {
+    return () -> {
+      Properties p = new Properties();
+      if (user != null) {
+        p.setProperty("user", user);
+      }
+      if (password != null) {
+        p.setProperty("password", password);
+      }
+      p.setProperty("ApplicationName", "hallpass-revocations");
+      try {
+        return DriverManager.getConnection(url, p);
+      } catch (SQLException e) {
+        Throwable clean = scrubbed(e, url, password);
+        if (clean == e) {
+          throw e;
+        }
+        throw new SQLException(
+            "cannot open the revocation feed's connection: " + clean.getMessage(),
+            e.getSQLState(),
+            e.getErrorCode(),
+            clean);
+      }
+    };
+  }
 
   /**
    * {@code text} without credentials: by shape, any URL's user info ({@code //***@host}) and the

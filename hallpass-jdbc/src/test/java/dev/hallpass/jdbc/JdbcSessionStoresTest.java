@@ -11,6 +11,8 @@ import dev.hallpass.jdbc.AbstractJdbcSessionStoreTest.Decision;
 import dev.hallpass.spi.RefreshWrite;
 import dev.hallpass.spi.SessionRecord;
 import dev.hallpass.spi.SessionStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.file.Files;
@@ -193,6 +195,25 @@ class JdbcSessionStoresTest {
       assertThat(e.getCause()).isNotNull();
       assertThat(e.getMessage()).doesNotContain(PASSWORD);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+    }
+  }
+
+  @Test
+  void revocationFeedConnection_failing_throwsAnErrorWhoseTraceHoldsNoPassword() {
+    for (String url :
+        List.of(
+            "jdbc:mariadb://root:" + PASSWORD + "@127.0.0.1:1/test",
+            "jdbc:mariadb://127.0.0.1:1/test?user=root&password=" + PASSWORD,
+            "jdbc:postgresql://127.0.0.1:1/test?user=postgres&password=" + PASSWORD)) {
+      SQLException e =
+          catchThrowableOfType(
+              SQLException.class,
+              () -> JdbcSessionStores.feedConnection(url, "root", PASSWORD).open());
+
+      assertThat((Throwable) e).as(url).isNotNull();
+      StringWriter trace = new StringWriter(); // what the feed's log line prints
+      e.printStackTrace(new PrintWriter(trace));
+      assertThat(trace.toString()).as(url).doesNotContain(PASSWORD).contains("127.0.0.1");
     }
   }
 
